@@ -1,0 +1,45 @@
+package io.bookhook.schemas;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/** One state of one delivery: the value of the compacted {@code bookhook.delivery-ledger}, keyed by delivery id. */
+@JsonPropertyOrder({"delivery_id", "idempotency_key", "event_type", "appointment_id", "status", "attempts",
+        "last_response_code", "last_error", "response_excerpt", "reason", "created_at", "updated_at", "payload"})
+public record DeliveryRecord(
+        @JsonProperty("delivery_id") String deliveryId,
+        @JsonProperty("idempotency_key") String idempotencyKey,
+        @JsonProperty("event_type") EventType eventType,
+        @JsonProperty("appointment_id") String appointmentId,
+        @JsonProperty("status") DeliveryStatus status,
+        @JsonProperty("attempts") int attempts,
+        @JsonProperty("last_response_code") Integer lastResponseCode,
+        @JsonProperty("last_error") String lastError,
+        @JsonProperty("response_excerpt") String responseExcerpt,
+        @JsonProperty("reason") DeliveryReason reason,
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("updated_at") Instant updatedAt,
+        @JsonProperty("payload") JsonNode payload) {
+
+    public DeliveryRecord {
+        Objects.requireNonNull(deliveryId, "delivery_id");
+        Objects.requireNonNull(idempotencyKey, "idempotency_key");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** A first record for a delivery that has not been attempted yet. */
+    public static DeliveryRecord pending(String deliveryId, IdempotencyKey key, DeliveryReason reason, JsonNode payload, Instant now) {
+        return new DeliveryRecord(deliveryId, key.toString(), key.eventType(), key.appointmentId(), DeliveryStatus.PENDING,
+                0, null, null, null, reason, now, now, payload);
+    }
+
+    /** The next state of this delivery after an attempt (or a decision not to attempt). */
+    public DeliveryRecord next(DeliveryStatus newStatus, int attemptsSoFar, Integer responseCode, String error, String excerpt, Instant now) {
+        return new DeliveryRecord(deliveryId, idempotencyKey, eventType, appointmentId, newStatus, attemptsSoFar,
+                responseCode, error, excerpt, reason, createdAt, now, payload);
+    }
+}
