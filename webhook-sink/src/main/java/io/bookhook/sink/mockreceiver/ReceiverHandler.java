@@ -1,0 +1,101 @@
+package io.bookhook.sink.mockreceiver;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.bookhook.sink.signing.MakeSignature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Checks one request's signature, applies the fault plan, records it, prints it and answers. */
+final class ReceiverHandler implements HttpHandler {
+
+    static final int MAX_BODY_BYTES = 1 << 20;
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final MakeSignature signature;
+    private final FaultPlan faults;
+    private final RequestLog log;
+    private final PrintStream out;
+    private final Clock clock;
+
+    ReceiverHandler(MakeSignature signature, FaultPlan faults, RequestLog log, PrintStream out, Clock clock) {
+        this.signature = signature;
+        this.faults = faults;
+        this.log = log;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Instant at = clock.instant();
+            Map<String, String> headers = lowercased(exchange);
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                answer(exchange, new ReceivedRequest(at, headers, NO_BODY, false, 405),
+                        refused(405, exchange.getRequestMethod() + " not allowed"));
+                return;
+            }
+            byte[] body = readAtMost(exchange.getRequestBody(), MAX_BODY_BYTES);
+            if (body == null) {
+                answer(exchange, new ReceivedRequest(at, headers, NO_BODY, false, 413), refused(413, "body over 1 MiB"));
+                return;
+            }
+            String presented = headers.get(MakeSignature.HEADER.toLowerCase(Locale.ROOT));
+            boolean valid = signature.verify(body, presented);
+            int status = valid ? faults.answerForValidRequest() : 401;
+            String verdict = valid
+                    ? (status == FaultPlan.OK ? EventLine.DELIVERED : refused(status, "(told to fail)"))
+                    : refused(401, presented == null ? "missing signature" : "bad signature");
+            answer(exchange, new ReceivedRequest(at, headers, body, valid, status), verdict);
+        } catch (InterruptedException closing) {
+            // Interrupted only by close(): drop the exchange unanswered, as a dying receiver would.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void answer(HttpExchange exchange, ReceivedRequest request, String verdict)
+            throws IOException, InterruptedException {
+        Duration stall = faults.stall();
+        if (!stall.isZero()) {
+            Thread.sleep(stall.toMillis(), stall.toNanosPart() % 1_000_000);
+        }
+        // Recorded and printed before the response leaves, so a sender that has its answer can
+        // already see the request in received().
+        log.add(request);
+        out.println(EventLine.describe(verdict, request));
+        byte[] reply = (request.answeredStatus() == FaultPlan.OK ? "Accepted" : verdict).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(request.answeredStatus(), reply.length);
+        exchange.getResponseBody().write(reply);
+    }
+
+    private static String refused(int status, String reason) {
+        return EventLine.REFUSED + " " + status + " " + reason;
+    }
+
+    /** Null when the body exceeds {@code limit}; the unread rest is left for the server to discard. */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        byte[] bytes = in.readNBytes(limit + 1);
+        return bytes.length > limit ? null : bytes;
+    }
+
+    private static Map<String, String> lowercased(HttpExchange exchange) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            headers.put(header.getKey().toLowerCase(Locale.ROOT), String.join(", ", header.getValue()));
+        }
+        return headers;
+    }
+}
