@@ -1,0 +1,137 @@
+package io.bookhook.capture;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Debezium embedded Postgres connector writing raw change topics. The engine reports a dying connector
+ * only through its completion callback, so that callback completes {@link #stopped()}: whoever runs capture
+ * waits on it and stops with its one-line reason instead of hanging.
+ */
+public final class CaptureEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
+
+    private final CaptureSettings settings;
+    private final Producer<byte[], byte[]> producer;
+    private final DebeziumEngine<ChangeEvent<String, String>> engine;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bookhook-capture"));
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private CaptureEngine(CaptureSettings settings) {
+        this.settings = settings;
+        this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
+        this.engine = DebeziumEngine.create(Json.class)
+                .using(DebeziumProperties.of(settings))
+                .notifying(new KafkaChangePublisher(producer, settings.topics()))
+                .using(this::onCompletion)
+                .build();
+    }
+
+    /** Checks the database, then starts streaming on a thread of its own. */
+    public static CaptureEngine start(CaptureSettings settings) {
+        CapturePreflight.check(settings);
+        CaptureEngine capture = new CaptureEngine(settings);
+        capture.executor.execute(capture.engine);
+        return capture;
+    }
+
+    /** Completes when the engine stops; exceptionally, with a {@link CaptureFailedException}, when the connector died. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * Waits until the replication slot is being read. Rows committed after this are captured as changes;
+     * rows committed before the slot existed are only seen by the snapshot, which derives nothing.
+     */
+    public void awaitStreaming(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (stopped.isDone()) {
+                stopped.join();
+                throw new CaptureFailedException("capture stopped before it started streaming");
+            }
+            if (slotIsActive()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new CaptureFailedException("capture did not start streaming from slot '" + settings.slotName() + "' within " + timeout);
+    }
+
+    private boolean slotIsActive() {
+        PostgresConnection pg = settings.postgres();
+        try (Connection connection = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                PreparedStatement statement = connection.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, settings.slotName());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            LOG.debug("slot check failed, will retry", e);
+            return false;
+        }
+    }
+
+    private void onCompletion(boolean success, String message, Throwable error) {
+        if (success) {
+            LOG.info("capture stopped: {}", message);
+            stopped.complete(null);
+        } else {
+            LOG.error("capture failed: {}", message, error);
+            stopped.completeExceptionally(new CaptureFailedException("capture failed: " + rootMessage(message, error), error));
+        }
+    }
+
+    private static String rootMessage(String message, Throwable error) {
+        Throwable root = error;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root == null ? null : root.getMessage();
+        return CapturePreflight.firstLine(detail != null ? detail : message);
+    }
+
+    private static Map<String, Object> producerConfig(CaptureSettings settings) {
+        Map<String, Object> config = new HashMap<>(settings.kafkaClient());
+        config.put("acks", "all");
+        config.put("enable.idempotence", "true");
+        config.put("linger.ms", "5");
+        config.put("compression.type", "lz4");
+        config.put("client.id", settings.engineName() + "-producer");
+        return config;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            engine.close();
+        } finally {
+            executor.shutdown();
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("capture engine did not stop within 30 s");
+            }
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

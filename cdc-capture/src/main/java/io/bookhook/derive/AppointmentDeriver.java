@@ -1,0 +1,166 @@
+package io.bookhook.derive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Derives created / confirmed events from the appointment change stream. What was derived per appointment
+ * lives in a state store (never in the booking app's tables, never inferred from a before-image), so each
+ * event type leaves once. Events wait in a second store, in order per appointment, until their related rows
+ * have arrived or the grace time ran out.
+ */
+final class AppointmentDeriver implements Processor<byte[], byte[], Object, Object> {
+
+    static final String DERIVED_STORE = "derived-events";
+    static final String PENDING_STORE = "pending-events";
+    private static final Duration PUNCTUATE_EVERY = Duration.ofMillis(200);
+
+    private final TableMapping mapping;
+    private final DeriveRules rules;
+    private final EventAssembler assembler;
+    private final Duration grace;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, String> derived;
+    private KeyValueStore<String, PendingEvent.Queue> pending;
+    private RelatedRows relatedRows;
+
+    AppointmentDeriver(TableMapping mapping, Duration grace) {
+        this.mapping = mapping;
+        this.rules = new DeriveRules(mapping.pendingStatus(), mapping.confirmedStatus());
+        this.assembler = new EventAssembler(mapping);
+        this.grace = grace;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.derived = context.getStateStore(DERIVED_STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
+        this.relatedRows = new RelatedRowStores(context, mapping);
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushAll);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return; // the tombstone after a delete: nothing to derive
+        }
+        try {
+            derive(RawChange.parse(record.value()));
+        } catch (BadChangeException e) {
+            context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
+                    DeriveTopology.DEAD_LETTER_SINK);
+        }
+    }
+
+    private void derive(RawChange change) throws BadChangeException {
+        if (change.op() == RawChange.Operation.DELETE || change.op() == RawChange.Operation.TRUNCATE
+                || change.op() == RawChange.Operation.MESSAGE) {
+            return;
+        }
+        ObjectNode row = change.after();
+        if (row == null) {
+            throw new BadChangeException("change of " + mapping.appointmentTable() + " has no row after it");
+        }
+        String id = textOf(row, mapping.idColumn());
+        if (id == null) {
+            throw new BadChangeException("appointment row has no " + mapping.idColumn());
+        }
+        String status = textOf(row, mapping.statusColumn());
+        if (status == null) {
+            throw new BadChangeException("appointment " + id + " has a null " + mapping.statusColumn());
+        }
+        Set<EventType> before = DerivedFlags.parse(derived.get(id));
+        DeriveRules.Outcome outcome = rules.apply(change.op(), status, before);
+        if (!outcome.derived().equals(before)) {
+            derived.put(id, DerivedFlags.format(outcome.derived()));
+        }
+        if (outcome.emit().isEmpty()) {
+            return;
+        }
+        List<PendingEvent> queue = new ArrayList<>(queueOf(id));
+        long now = context.currentSystemTimeMs();
+        for (EventType type : outcome.emit()) {
+            queue.add(new PendingEvent(type, change.commitTime(), row, now));
+        }
+        flush(id, queue, now);
+    }
+
+    private void flushAll(long now) {
+        List<KeyValue<String, PendingEvent.Queue>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, PendingEvent.Queue> all = pending.all()) {
+            all.forEachRemaining(waiting::add);
+        }
+        for (KeyValue<String, PendingEvent.Queue> entry : waiting) {
+            flush(entry.key, entry.value.events(), now);
+        }
+    }
+
+    /** Emits the head of the queue while it can be assembled; what is left keeps its order for the next try. */
+    private void flush(String appointmentId, List<PendingEvent> queue, long now) {
+        int sent = 0;
+        for (PendingEvent event : queue) {
+            boolean graceExpired = now - event.waitingSinceMillis() >= grace.toMillis();
+            Optional<AppointmentEvent> assembled = assembler.assemble(event, relatedRows, graceExpired);
+            if (assembled.isEmpty()) {
+                break;
+            }
+            AppointmentEvent out = assembled.get();
+            context.forward(new Record<>(out.idempotencyKey(), out, event.occurredAt().toEpochMilli()), DeriveTopology.EVENTS_SINK);
+            sent++;
+        }
+        if (sent == queue.size()) {
+            if (!queue.isEmpty() || pending.get(appointmentId) != null) {
+                pending.delete(appointmentId);
+            }
+        } else {
+            pending.put(appointmentId, new PendingEvent.Queue(queue.subList(sent, queue.size())));
+        }
+    }
+
+    private List<PendingEvent> queueOf(String appointmentId) {
+        PendingEvent.Queue queue = pending.get(appointmentId);
+        return queue == null ? List.of() : queue.events();
+    }
+
+    private static String textOf(ObjectNode row, String column) {
+        JsonNode value = row.get(column);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** The store's value for the set of derived event types: {@code created,confirmed}. */
+    static final class DerivedFlags {
+        private DerivedFlags() {
+        }
+
+        static Set<EventType> parse(String stored) {
+            EnumSet<EventType> types = EnumSet.noneOf(EventType.class);
+            if (stored != null && !stored.isEmpty()) {
+                for (String name : stored.split(",")) {
+                    types.add(EventType.fromWireName(name));
+                }
+            }
+            return types;
+        }
+
+        static String format(Set<EventType> types) {
+            return String.join(",", types.stream().map(EventType::wireName).toList());
+        }
+    }
+}

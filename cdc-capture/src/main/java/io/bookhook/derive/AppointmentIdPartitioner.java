@@ -1,0 +1,25 @@
+package io.bookhook.derive;
+
+import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.IdempotencyKey;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/**
+ * Places every event of one appointment on one partition, whatever its event type, so the sink sees an
+ * appointment's created before its confirmed. Keys differ per event type, so the default partitioner would not.
+ */
+final class AppointmentIdPartitioner implements StreamPartitioner<String, AppointmentEvent> {
+
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, String key, AppointmentEvent value, int numPartitions) {
+        return Optional.of(Set.of(partitionOf(IdempotencyKey.parse(key).appointmentId(), numPartitions)));
+    }
+
+    static int partitionOf(String appointmentId, int numPartitions) {
+        return Utils.toPositive(Utils.murmur2(appointmentId.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+    }
+}

@@ -1,0 +1,13 @@
+package io.bookhook.derive;
+
+/** A change event the topology cannot derive from; its message is the dead-letter reason. */
+final class BadChangeException extends Exception {
+
+    BadChangeException(String reason) {
+        super(reason);
+    }
+
+    BadChangeException(String reason, Throwable cause) {
+        super(reason, cause);
+    }
+}

@@ -1,0 +1,66 @@
+package io.bookhook.derive;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the derive topology: exactly-once, no record cache, short commits, and a failure that surfaces. */
+public final class DeriveStreams implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeriveStreams.class);
+
+    private final KafkaStreams streams;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private DeriveStreams(DeriveSettings settings) {
+        this.streams = new KafkaStreams(DeriveTopology.build(settings), streamsConfig(settings));
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("derive failed", error);
+            stopped.completeExceptionally(error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+                stopped.complete(null);
+            }
+        });
+    }
+
+    public static DeriveStreams start(DeriveSettings settings) {
+        DeriveStreams derive = new DeriveStreams(settings);
+        derive.streams.start();
+        return derive;
+    }
+
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    static Properties streamsConfig(DeriveSettings settings) {
+        Properties props = new Properties();
+        props.putAll(settings.kafkaClient());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // No record cache: every derived event must reach the output, never be merged with the next one.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return props;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

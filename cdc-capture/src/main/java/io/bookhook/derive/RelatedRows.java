@@ -1,0 +1,11 @@
+package io.bookhook.derive;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Finds a related row (customer, salon, stylist, service) by its table and id, as captured so far. */
+@FunctionalInterface
+interface RelatedRows {
+
+    /** The row, or null when it has not reached the topology (or was deleted). */
+    ObjectNode find(String table, String id);
+}
