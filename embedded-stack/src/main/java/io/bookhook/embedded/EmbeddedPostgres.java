@@ -70,6 +70,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "jdbc:postgresql://" + host() + ":" + port() + "/" + DATABASE;
     }
 
+    /** JDBC URL of another database on this server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    /**
+     * Creates a database of its own for one test or run: replication slots and publications belong to a
+     * database, so tests sharing this server don't see each other's changes.
+     */
+    public String createDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("database name must be a plain lowercase identifier: " + name);
+        }
+        try (java.sql.Connection connection = dataSource().getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+            return jdbcUrl(name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     public String host() {
         return "localhost";
     }
