@@ -1,0 +1,111 @@
+package io.bookhook.sink;
+
+import io.bookhook.schemas.TopicNames;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the sink needs, checked once at start so a bad setting stops the process with one line
+ * naming it rather than failing at the first record. Build with {@link #builder}.
+ *
+ * @param kafkaClient Kafka client properties shared by the consumer and the producer (bootstrap.servers
+ *                    required; TLS/SASL settings pass through unchanged)
+ */
+public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTargets, Duration connectTimeout,
+                           Duration requestTimeout, int maxAttempts, Duration firstBackoff,
+                           Map<String, String> kafkaClient, TopicNames topics, String groupId, String transactionalId) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofSeconds(1);
+    public static final String DEFAULT_GROUP_ID = "bookhook-sink";
+
+    private static final Set<String> WEB_SCHEMES = Set.of("http", "https");
+
+    // Client properties whose values are credentials: shown masked, like the webhook secret.
+    private static final Pattern SENSITIVE_PROPERTY = Pattern.compile(".*(password|jaas|secret|credential|token).*|.*\\.key");
+
+    public SinkSettings {
+        Objects.requireNonNull(webhookUrl, "webhookUrl must be set");
+        if (!webhookUrl.isAbsolute() || webhookUrl.getHost() == null
+                || !WEB_SCHEMES.contains(webhookUrl.getScheme().toLowerCase(Locale.ROOT))) {
+            // Only the scheme and host are echoed: the rest of a Make.com URL is its access token.
+            throw new IllegalArgumentException("webhookUrl must be an absolute http(s) URL with a host, was "
+                    + webhookUrl.getScheme() + "://" + webhookUrl.getHost() + "/…");
+        }
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("secret must not be empty");
+        }
+        requirePositive(connectTimeout, "connectTimeout");
+        requirePositive(requestTimeout, "requestTimeout");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+        }
+        requirePositive(firstBackoff, "firstBackoff");
+        Objects.requireNonNull(kafkaClient, "kafkaClient must be set");
+        String bootstrap = kafkaClient.get("bootstrap.servers");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("kafkaClient must contain bootstrap.servers");
+        }
+        kafkaClient = Map.copyOf(kafkaClient);
+        Objects.requireNonNull(topics, "topics must be set");
+        requireText(groupId, "groupId");
+        requireText(transactionalId, "transactionalId");
+        if (!allowPrivateTargets && PrivateTargets.isLiteralPrivate(webhookUrl.getHost())) {
+            throw new IllegalArgumentException("webhookUrl points to a loopback or private address ("
+                    + webhookUrl.getHost() + "); set allowPrivateTargets to post there");
+        }
+    }
+
+    /** Defaults for everything but the target, the secret and the Kafka connection. */
+    public static SinkSettingsBuilder builder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
+        return new SinkSettingsBuilder(webhookUrl, secret, kafkaClient);
+    }
+
+    /** A stable name per host keeps fencing meaningful across restarts; a UUID when the host has none. */
+    static String defaultTransactionalId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = null;
+        }
+        return "bookhook-sink-" + (host == null || host.isBlank() ? UUID.randomUUID() : host);
+    }
+
+    /** Secret, URL path (the Make.com token) and credential-like client properties are masked. */
+    @Override
+    public String toString() {
+        Map<String, String> shownClient = new TreeMap<>();
+        kafkaClient.forEach((name, value) -> shownClient.put(name,
+                SENSITIVE_PROPERTY.matcher(name.toLowerCase(Locale.ROOT)).matches() ? "***" : value));
+        String shownUrl = webhookUrl.getScheme() + "://" + webhookUrl.getHost()
+                + (webhookUrl.getPort() == -1 ? "" : ":" + webhookUrl.getPort()) + "/***";
+        return "SinkSettings[webhookUrl=" + shownUrl + ", secret=***, allowPrivateTargets=" + allowPrivateTargets
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", maxAttempts=" + maxAttempts + ", firstBackoff=" + firstBackoff + ", kafkaClient=" + shownClient
+                + ", topics=" + topics + ", groupId=" + groupId + ", transactionalId=" + transactionalId + "]";
+    }
+
+    private static void requirePositive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+    }
+}

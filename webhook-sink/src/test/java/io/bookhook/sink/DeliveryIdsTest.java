@@ -1,0 +1,30 @@
+package io.bookhook.sink;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class DeliveryIdsTest {
+
+    @Test
+    void an_events_delivery_id_is_the_same_every_time_it_is_read() {
+        IdempotencyKey key = IdempotencyKey.of(42, EventType.CREATED);
+
+        assertThat(DeliveryIds.forEvent(key))
+                .isEqualTo(DeliveryIds.forEvent(IdempotencyKey.parse("appointment:42:created")))
+                .isEqualTo(UUID.nameUUIDFromBytes("event|appointment:42:created".getBytes(UTF_8)).toString());
+    }
+
+    @Test
+    void different_events_and_operator_resends_get_different_ids() {
+        String created = DeliveryIds.forEvent(IdempotencyKey.of(42, EventType.CREATED));
+
+        assertThat(DeliveryIds.forEvent(IdempotencyKey.of(42, EventType.CONFIRMED))).isNotEqualTo(created);
+        assertThat(DeliveryIds.forEvent(IdempotencyKey.of(43, EventType.CREATED))).isNotEqualTo(created);
+        assertThat(DeliveryIds.random()).isNotEqualTo(DeliveryIds.random()).isNotEqualTo(created);
+    }
+}

@@ -1,0 +1,87 @@
+package io.bookhook.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bookhook.schemas.TopicNames;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SinkSettingsTest {
+
+    private static final URI MAKE = URI.create("https://hook.eu1.make.com/abc123token");
+    private static final Map<String, String> KAFKA = Map.of("bootstrap.servers", "kafka:9092");
+
+    @Test
+    void fills_in_the_documented_defaults() {
+        SinkSettings settings = SinkSettings.builder(MAKE, "s3cret", KAFKA).build();
+
+        assertThat(settings.allowPrivateTargets()).isFalse();
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.maxAttempts()).isEqualTo(5);
+        assertThat(settings.firstBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.topics()).isEqualTo(TopicNames.defaults());
+        assertThat(settings.groupId()).isEqualTo("bookhook-sink");
+        assertThat(settings.transactionalId()).startsWith("bookhook-sink-").hasSizeGreaterThan("bookhook-sink-".length());
+    }
+
+    @Test
+    void to_string_hides_the_secret_the_url_token_and_client_credentials() {
+        SinkSettings settings = SinkSettings.builder(MAKE, "s3cret", Map.of(
+                "bootstrap.servers", "kafka:9092",
+                "sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"hunter2\";",
+                "ssl.truststore.password", "trustpw",
+                "ssl.key.password", "keypw",
+                "security.protocol", "SASL_SSL")).build();
+
+        assertThat(settings.toString())
+                .doesNotContain("s3cret", "abc123token", "hunter2", "trustpw", "keypw")
+                .contains("https://hook.eu1.make.com/***", "secret=***", "security.protocol=SASL_SSL", "kafka:9092");
+    }
+
+    @Test
+    void names_the_field_in_every_refusal() {
+        assertRefused(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be a positive duration, was PT0S");
+        assertRefused(b -> b.requestTimeout(Duration.ofSeconds(-1)), "requestTimeout must be a positive duration, was PT-1S");
+        assertRefused(b -> b.firstBackoff(null), "firstBackoff must be a positive duration, was null");
+        assertRefused(b -> b.maxAttempts(0), "maxAttempts must be >= 1, was 0");
+        assertRefused(b -> b.groupId(" "), "groupId must not be empty");
+        assertRefused(b -> b.transactionalId(""), "transactionalId must not be empty");
+        assertThatThrownBy(() -> SinkSettings.builder(MAKE, " ", KAFKA).build()).hasMessage("secret must not be empty");
+        assertThatThrownBy(() -> SinkSettings.builder(MAKE, "s", Map.of("security.protocol", "SSL")).build())
+                .hasMessage("kafkaClient must contain bootstrap.servers");
+        assertThatThrownBy(() -> SinkSettings.builder(URI.create("ftp://host/x"), "s", KAFKA).build())
+                .hasMessage("webhookUrl must be an absolute http(s) URL with a host, was ftp://host/…");
+        assertThatThrownBy(() -> SinkSettings.builder(URI.create("/relative/token"), "s", KAFKA).build())
+                .hasMessage("webhookUrl must be an absolute http(s) URL with a host, was null://null/…");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.0.5/x",
+            "http://172.16.0.1/x", "http://169.254.169.254/latest", "http://[::1]/x", "http://[fd00::1]/x", "http://0.0.0.0/x"})
+    void refuses_private_literal_targets_unless_allowed(String url) {
+        URI target = URI.create(url);
+
+        assertThatThrownBy(() -> SinkSettings.builder(target, "s", KAFKA).build())
+                .hasMessage("webhookUrl points to a loopback or private address (" + target.getHost()
+                        + "); set allowPrivateTargets to post there");
+        assertThat(SinkSettings.builder(target, "s", KAFKA).allowPrivateTargets(true).build().webhookUrl()).isEqualTo(target);
+    }
+
+    @Test
+    void accepts_public_names_and_addresses() {
+        assertThat(SinkSettings.builder(URI.create("http://8.8.8.8/x"), "s", KAFKA).build()).isNotNull();
+        assertThat(SinkSettings.builder(URI.create("https://hook.eu1.make.com/x"), "s", KAFKA).build()).isNotNull();
+    }
+
+    private static void assertRefused(java.util.function.UnaryOperator<SinkSettingsBuilder> change, String message) {
+        assertThatThrownBy(() -> change.apply(SinkSettings.builder(MAKE, "s3cret", KAFKA)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
+    }
+}
