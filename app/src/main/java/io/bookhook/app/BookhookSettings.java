@@ -1,0 +1,100 @@
+package io.bookhook.app;
+
+import io.bookhook.capture.CaptureSettings;
+import io.bookhook.capture.PostgresConnection;
+import io.bookhook.derive.DeriveSettings;
+import io.bookhook.derive.TableMapping;
+import io.bookhook.schemas.TopicNames;
+import io.bookhook.sink.SinkSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Reads every stage's settings from environment variables (the seed's names where it had them, else BOOKHOOK_*). */
+final class BookhookSettings {
+
+    private final Env env;
+
+    BookhookSettings(Map<String, String> environment) {
+        this.env = new Env(environment);
+    }
+
+    Env env() {
+        return env;
+    }
+
+    TopicNames topics() {
+        TopicNames defaults = TopicNames.defaults();
+        return new TopicNames(
+                env.string("BOOKHOOK_TOPIC_CDC_PREFIX", defaults.cdcPrefix()),
+                env.string("BOOKHOOK_TOPIC_EVENTS", defaults.appointmentEvents()),
+                env.string("BOOKHOOK_TOPIC_LEDGER", defaults.deliveryLedger()),
+                env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()));
+    }
+
+    TableMapping tableMapping() {
+        TableMapping d = TableMapping.referenceSchema();
+        return new TableMapping(
+                env.string("BOOKHOOK_TABLE_APPOINTMENT", d.appointmentTable()),
+                env.string("BOOKHOOK_TABLE_CUSTOMER", d.customerTable()),
+                env.string("BOOKHOOK_TABLE_SALON", d.salonTable()),
+                env.string("BOOKHOOK_TABLE_STYLIST", d.stylistTable()),
+                env.string("BOOKHOOK_TABLE_SERVICE", d.serviceTable()),
+                env.string("BOOKHOOK_COLUMN_ID", d.idColumn()),
+                env.string("BOOKHOOK_COLUMN_STATUS", d.statusColumn()),
+                env.string("BOOKHOOK_COLUMN_CUSTOMER_ID", d.customerIdColumn()),
+                env.string("BOOKHOOK_COLUMN_SALON_ID", d.salonIdColumn()),
+                env.string("BOOKHOOK_COLUMN_STYLIST_ID", d.stylistIdColumn()),
+                env.string("BOOKHOOK_COLUMN_SERVICE_ID", d.serviceIdColumn()),
+                env.string("BOOKHOOK_COLUMN_PHONE", d.phoneColumn()),
+                env.string("BOOKHOOK_STATUS_PENDING", d.pendingStatus()),
+                env.string("BOOKHOOK_STATUS_CONFIRMED", d.confirmedStatus()));
+    }
+
+    PostgresConnection postgres() {
+        return new PostgresConnection(
+                env.required("BOOKHOOK_POSTGRES_HOST"),
+                env.integer("BOOKHOOK_POSTGRES_PORT", 5432, 1, 65535),
+                env.required("BOOKHOOK_POSTGRES_DB"),
+                env.required("BOOKHOOK_POSTGRES_USER"),
+                env.required("BOOKHOOK_POSTGRES_PASSWORD"));
+    }
+
+    CaptureSettings capture() {
+        return new CaptureSettings(
+                postgres(),
+                env.string("BOOKHOOK_POSTGRES_SCHEMA", "public"),
+                tableMapping().capturedTables(),
+                env.string("BOOKHOOK_SLOT_NAME", "bookhook"),
+                env.string("BOOKHOOK_PUBLICATION_NAME", "bookhook"),
+                env.string("BOOKHOOK_CAPTURE_NAME", "bookhook-capture"),
+                env.string("BOOKHOOK_CAPTURE_OFFSET_TOPIC", "bookhook.capture-offsets"),
+                env.kafkaClient(),
+                topics(),
+                env.duration("BOOKHOOK_CAPTURE_POLL_INTERVAL", Duration.ofMillis(50)),
+                env.duration("BOOKHOOK_HEARTBEAT_INTERVAL", Duration.ofSeconds(10)));
+    }
+
+    DeriveSettings derive() {
+        return new DeriveSettings(
+                env.string("BOOKHOOK_DERIVE_APPLICATION_ID", "bookhook-derive"),
+                env.kafkaClient(),
+                topics(),
+                tableMapping(),
+                env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),
+                env.duration("BOOKHOOK_DERIVE_COMMIT_INTERVAL", Duration.ofMillis(100)),
+                Path.of(env.string("BOOKHOOK_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "bookhook-streams").toString())));
+    }
+
+    SinkSettings sink() {
+        return SinkSettings.builder(env.httpUrl("MAKE_WEBHOOK_URL"), env.required("MAKE_WEBHOOK_SECRET"), env.kafkaClient())
+                .allowPrivateTargets(env.bool("BOOKHOOK_ALLOW_PRIVATE_TARGETS", false))
+                .connectTimeout(env.duration("BOOKHOOK_CONNECT_TIMEOUT", SinkSettings.DEFAULT_CONNECT_TIMEOUT))
+                .requestTimeout(env.duration("BOOKHOOK_REQUEST_TIMEOUT", SinkSettings.DEFAULT_REQUEST_TIMEOUT))
+                .maxAttempts(env.integer("BOOKHOOK_RETRY_MAX_ATTEMPTS", SinkSettings.DEFAULT_MAX_ATTEMPTS, 1, 1000))
+                .firstBackoff(env.duration("BOOKHOOK_RETRY_FIRST_INTERVAL", SinkSettings.DEFAULT_FIRST_BACKOFF))
+                .topics(topics())
+                .groupId(env.string("BOOKHOOK_SINK_GROUP_ID", SinkSettings.DEFAULT_GROUP_ID))
+                .build();
+    }
+}

@@ -1,0 +1,113 @@
+package io.bookhook.app;
+
+import io.bookhook.embedded.EmbeddedStack;
+import io.bookhook.embedded.ReferenceSchema;
+import io.bookhook.ledger.LedgerReader;
+import io.bookhook.ledger.LedgerTable;
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.sink.mockreceiver.MockReceiver;
+import io.bookhook.sink.mockreceiver.MockReceiverConfig;
+import io.bookhook.sink.mockreceiver.ReceivedRequest;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs everything on an embedded Postgres and Kafka: capture, derive, sink and a local receiver;",
+                "books and confirms sample appointments and shows the webhooks delivered and the ledger.",
+                "With MAKE_WEBHOOK_URL set, posts there (signed with MAKE_WEBHOOK_SECRET) instead of the local receiver."})
+final class DemoCommand implements Callable<Integer> {
+
+    static final String DEMO_SECRET = "bookhook-demo-secret";
+
+    @Option(names = "--timeout", defaultValue = "120s", description = "How long to wait for the deliveries (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        Duration waitFor = new Env(Map.of("--timeout", timeout)).duration("--timeout", Duration.ofMinutes(2));
+        Path logFile = Files.createTempDirectory("bookhook-demo-").resolve("bookhook.log");
+        DemoLogging.toFile(logFile);
+        Progress progress = new Progress(out);
+
+        out.println("bookhook demo");
+        out.println("  logs of Kafka, Debezium and Postgres: " + logFile);
+        Optional<String> externalUrl = new Env(environment).optional("MAKE_WEBHOOK_URL");
+        if (new Env(environment).optional("MAKE_WEBHOOK_SECRET").isEmpty()) {
+            environment.put("MAKE_WEBHOOK_SECRET", DEMO_SECRET);
+            out.println("  MAKE_WEBHOOK_SECRET is not set: signing with the demo secret '" + DEMO_SECRET + "'");
+        }
+        // The demo's receiver listens on loopback, which the sink refuses by default (SSRF protection).
+        environment.putIfAbsent("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
+        out.println("  posting to loopback and private addresses is allowed for the demo");
+
+        try (EmbeddedStack stack = EmbeddedStack.start()) {
+            progress.done("Postgres " + "(wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
+            progress.done("Kafka (KRaft) at " + stack.kafka().bootstrapServers(), stack.kafkaStartup());
+            progress.step("reference schema applied", () -> {
+                ReferenceSchema.apply(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password());
+                return null;
+            });
+            environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+            environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
+            environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
+            environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
+            environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
+            environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
+            environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve("streams").toString());
+
+            MockReceiver receiver = null;
+            if (externalUrl.isEmpty()) {
+                receiver = progress.step("mock receiver listening", () -> MockReceiver.start(
+                        MockReceiverConfig.defaults(environment.get("MAKE_WEBHOOK_SECRET")).withPort(0), out));
+                environment.put("MAKE_WEBHOOK_URL", receiver.url().toString());
+            }
+            try (MockReceiver closeReceiver = receiver;
+                    Pipeline pipeline = Pipeline.start(new BookhookSettings(environment), progress)) {
+                out.println("  posting to " + (externalUrl.isPresent() ? "MAKE_WEBHOOK_URL" : environment.get("MAKE_WEBHOOK_URL")));
+                out.println();
+                out.println("Booking: 1 salon, 2 stylists, 2 services, 3 customers, 3 appointments; confirming the first");
+                DemoData.Booked booked = new DemoData(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password())
+                        .insertAndConfirm();
+                Map<String, DeliveryRecord> ledger = awaitDeliveries(new BookhookSettings(environment), waitFor);
+                out.println();
+                if (receiver != null && !receiver.received().isEmpty()) {
+                    ReceivedRequest first = receiver.received().get(0);
+                    out.printf("First webhook received %d ms after the first appointment was inserted%n",
+                            Duration.between(booked.firstAppointmentInsertedAt(), first.at()).toMillis());
+                }
+                out.println("Delivery ledger (" + ledger.size() + " deliveries):");
+                out.print(LedgerTable.render(ledger.values()));
+                long delivered = ledger.values().stream().filter(r -> r.status() == DeliveryStatus.DELIVERED).count();
+                return delivered == DemoData.EXPECTED_DELIVERIES ? 0 : 1;
+            }
+        }
+    }
+
+    private static Map<String, DeliveryRecord> awaitDeliveries(BookhookSettings settings, Duration timeout) throws InterruptedException {
+        LedgerReader reader = new LedgerReader(settings.env().kafkaClient(), settings.topics().deliveryLedger());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, DeliveryRecord> ledger = Map.of();
+        while (System.nanoTime() < deadline) {
+            ledger = reader.snapshot(Duration.ofSeconds(5));
+            long settled = ledger.values().stream()
+                    .filter(r -> r.status() == DeliveryStatus.DELIVERED || r.status() == DeliveryStatus.FAILED).count();
+            if (settled >= DemoData.EXPECTED_DELIVERIES) {
+                return ledger;
+            }
+            Thread.sleep(250);
+        }
+        return ledger;
+    }
+}

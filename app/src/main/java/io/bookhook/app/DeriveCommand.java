@@ -1,0 +1,16 @@
+package io.bookhook.app;
+
+import io.bookhook.derive.DeriveStreams;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "derive", mixinStandardHelpOptions = true,
+        description = "Derives created / confirmed appointment events (Kafka Streams, exactly once) onto bookhook.appointment-events.")
+final class DeriveCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        DeriveStreams derive = DeriveStreams.start(new BookhookSettings(System.getenv()).derive());
+        return StageRunner.runUntilStopped("derive", derive, derive.stopped());
+    }
+}

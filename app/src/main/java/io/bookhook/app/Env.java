@@ -1,0 +1,119 @@
+package io.bookhook.app;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of environment variables. Every failure names the variable and what was expected, and never
+ * echoes the value of a variable that may hold a secret.
+ */
+final class Env {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
+
+    private final Map<String, String> variables;
+
+    Env(Map<String, String> variables) {
+        this.variables = Map.copyOf(variables);
+    }
+
+    Optional<String> optional(String name) {
+        String value = variables.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    String required(String name) {
+        return optional(name).orElseThrow(() -> new SettingsException(name + " is not set"));
+    }
+
+    String string(String name, String defaultValue) {
+        return optional(name).orElse(defaultValue);
+    }
+
+    int integer(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw new SettingsException(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new SettingsException(name + " must be a whole number, got '" + raw.get() + "'");
+        }
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new SettingsException(name + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    /** Durations as {@code 250ms}, {@code 10s}, {@code 5m} or {@code 1h}. */
+    Duration duration(String name, Duration defaultValue) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        Matcher matcher = DURATION.matcher(raw.get().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new SettingsException(name + " must be a duration like 250ms, 10s, 5m or 1h, got '" + raw.get() + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** An absolute http(s) URL. The value is not echoed: webhook URLs often carry a token in their path. */
+    URI httpUrl(String name) {
+        String raw = required(name);
+        try {
+            URI uri = new URI(raw);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw new SettingsException(name + " must be an absolute http:// or https:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new SettingsException(name + " is not a valid URL (" + e.getReason() + ")");
+        }
+    }
+
+    /**
+     * Kafka client properties: {@code BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS} becomes {@code bootstrap.servers},
+     * {@code BOOKHOOK_KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}, so TLS and SASL pass through.
+     */
+    Map<String, String> kafkaClient() {
+        Map<String, String> client = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX) && value != null && !value.isBlank()) {
+                client.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.strip());
+            }
+        });
+        if (!client.containsKey("bootstrap.servers")) {
+            throw new SettingsException(KAFKA_PREFIX + "BOOTSTRAP_SERVERS is not set");
+        }
+        return client;
+    }
+}

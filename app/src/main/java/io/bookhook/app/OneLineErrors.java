@@ -1,0 +1,36 @@
+package io.bookhook.app;
+
+import io.bookhook.capture.CaptureFailedException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns whatever stopped a command into one readable line on stderr and an exit code: 2 for a bad setting,
+ * 1 for anything else. The full stack trace goes to the log, not the terminal.
+ */
+final class OneLineErrors implements IExecutionExceptionHandler {
+
+    static final int SETTINGS_ERROR = 2;
+    static final int FAILURE = 1;
+
+    @Override
+    public int handleExecutionException(Exception error, CommandLine commandLine, ParseResult parseResult) {
+        org.slf4j.LoggerFactory.getLogger(OneLineErrors.class).error("{} failed", commandLine.getCommandName(), error);
+        commandLine.getErr().println("bookhook " + commandLine.getCommandName() + ": " + describe(error));
+        return error instanceof SettingsException ? SETTINGS_ERROR : FAILURE;
+    }
+
+    static String describe(Throwable error) {
+        if (error instanceof SettingsException || error instanceof CaptureFailedException) {
+            return error.getMessage();
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,94 @@
+package io.bookhook.app;
+
+import io.bookhook.capture.CaptureEngine;
+import io.bookhook.derive.DeriveStreams;
+import io.bookhook.sink.WebhookSink;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All three stages in one process, started in dependency order and stopped in reverse: what {@code bookhook
+ * demo} runs, and what the end-to-end tests run, from the same settings the separate stage commands read.
+ */
+final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private WebhookSink sink;
+
+    static Pipeline start(BookhookSettings settings, Progress progress) throws Exception {
+        Pipeline pipeline = new Pipeline();
+        try {
+            pipeline.startStages(settings, progress);
+            return pipeline;
+        } catch (Exception | Error e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void startStages(BookhookSettings settings, Progress progress) throws Exception {
+        progress.step("topics ready", () -> {
+            try (Admin admin = Admin.create(new HashMap<>(settings.env().kafkaClient()))) {
+                new TopicProvisioner(admin, settings.env().integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000))
+                        .ensure(settings.topics(), settings.tableMapping());
+            }
+            return null;
+        });
+        progress.step("capture streaming (Debezium, slot '" + settings.capture().slotName() + "')", () -> {
+            CaptureEngine capture = CaptureEngine.start(settings.capture());
+            started.push(capture);
+            capture.awaitStreaming(START_TIMEOUT);
+            return null;
+        });
+        progress.step("derive running (Kafka Streams, exactly_once_v2)", () -> {
+            DeriveStreams derive = DeriveStreams.start(settings.derive());
+            started.push(derive);
+            awaitRunning(derive);
+            return null;
+        });
+        progress.step("sink running", () -> {
+            sink = new WebhookSink(settings.sink());
+            started.push(sink);
+            Thread worker = new Thread(sink, "bookhook-sink");
+            worker.setDaemon(true);
+            worker.start();
+            return null;
+        });
+    }
+
+    private static void awaitRunning(DeriveStreams derive) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (derive.state() != KafkaStreams.State.RUNNING) {
+            if (derive.stopped().isDone() || System.nanoTime() > deadline) {
+                derive.stopped().join();
+                throw new IllegalStateException("derive did not reach RUNNING within " + START_TIMEOUT + " (state " + derive.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    WebhookSink sink() {
+        return sink;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable stage = started.pop();
+            try {
+                stage.close();
+            } catch (Exception e) {
+                LOG.warn("stage {} did not close cleanly", stage.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.bookhook.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BookhookSettingsTest {
+
+    private static Map<String, String> complete() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        env.put("BOOKHOOK_POSTGRES_HOST", "db");
+        env.put("BOOKHOOK_POSTGRES_DB", "booking");
+        env.put("BOOKHOOK_POSTGRES_USER", "bookhook");
+        env.put("BOOKHOOK_POSTGRES_PASSWORD", "s3cr3t-pw");
+        return env;
+    }
+
+    @Test
+    void defaults_follow_the_reference_schema_and_the_contract_topics() {
+        BookhookSettings settings = new BookhookSettings(complete());
+
+        assertThat(settings.capture().tables()).containsExactly("appointments_appointment", "appointments_customer",
+                "appointments_salon", "appointments_stylist", "appointments_service");
+        assertThat(settings.capture().postgres().port()).isEqualTo(5432);
+        assertThat(settings.topics().appointmentEvents()).isEqualTo("bookhook.appointment-events");
+        assertThat(settings.derive().relatedRowGrace()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void kafka_client_properties_pass_through_by_name() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("BOOKHOOK_KAFKA_SASL_MECHANISM", "PLAIN");
+
+        assertThat(new BookhookSettings(env).capture().kafkaClient())
+                .containsEntry("bootstrap.servers", "kafka:9092")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void a_missing_setting_is_named() {
+        Map<String, String> env = complete();
+        env.remove("BOOKHOOK_POSTGRES_HOST");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_POSTGRES_HOST is not set");
+
+        env.put("BOOKHOOK_POSTGRES_HOST", "db");
+        env.remove("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> new BookhookSettings(env).derive()).hasMessage("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS is not set");
+    }
+
+    @Test
+    void a_malformed_setting_is_named_with_what_was_expected() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_POSTGRES_PORT", "five");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture())
+                .hasMessage("BOOKHOOK_POSTGRES_PORT must be a whole number, got 'five'");
+
+        env.put("BOOKHOOK_POSTGRES_PORT", "70000");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture())
+                .hasMessage("BOOKHOOK_POSTGRES_PORT must be between 1 and 65535, got 70000");
+
+        env.put("BOOKHOOK_POSTGRES_PORT", "5432");
+        env.put("BOOKHOOK_RELATED_ROW_GRACE", "ten seconds");
+        assertThatThrownBy(() -> new BookhookSettings(env).derive())
+                .hasMessage("BOOKHOOK_RELATED_ROW_GRACE must be a duration like 250ms, 10s, 5m or 1h, got 'ten seconds'");
+    }
+
+    @Test
+    void the_postgres_password_never_shows_in_the_connection_description() {
+        assertThat(new BookhookSettings(complete()).postgres().toString()).isEqualTo("bookhook@db:5432/booking")
+                .doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
+    void durations_take_the_documented_units() {
+        Env env = new Env(Map.of("A", "250ms", "B", "10s", "C", "5m", "D", "1h"));
+        assertThat(env.duration("A", null)).isEqualTo(Duration.ofMillis(250));
+        assertThat(env.duration("B", null)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(env.duration("C", null)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(env.duration("D", null)).isEqualTo(Duration.ofHours(1));
+    }
+}
