@@ -29,7 +29,8 @@ final class BookhookSettings {
                 env.string("BOOKHOOK_TOPIC_CDC_PREFIX", defaults.cdcPrefix()),
                 env.string("BOOKHOOK_TOPIC_EVENTS", defaults.appointmentEvents()),
                 env.string("BOOKHOOK_TOPIC_LEDGER", defaults.deliveryLedger()),
-                env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()));
+                env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()),
+                env.string("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", defaults.deliveryRequests()));
     }
 
     TableMapping tableMapping() {

@@ -38,6 +38,7 @@ final class TopicProvisioner {
         wanted.add(topic(topics.appointmentEvents(), kept));
         wanted.add(topic(topics.deliveryLedger(), compacted));
         wanted.add(topic(topics.deadLetter(), kept));
+        wanted.add(topic(topics.deliveryRequests(), kept));
         for (NewTopic topic : wanted) {
             try {
                 admin.createTopics(List.of(topic)).all().get();

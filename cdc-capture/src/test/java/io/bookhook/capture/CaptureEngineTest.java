@@ -41,8 +41,7 @@ class CaptureEngineTest {
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("capture");
         jdbcUrl = stack.postgres().createDatabase(database);
-        String prefix = SharedEmbeddedStack.uniqueName("cdc") + ".";
-        topics = new TopicNames(prefix, prefix + "events", prefix + "ledger", prefix + "dead");
+        topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("capture"));
         for (String table : MAPPING.capturedTables()) {
             stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
         }

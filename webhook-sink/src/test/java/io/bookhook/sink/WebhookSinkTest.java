@@ -53,9 +53,7 @@ class WebhookSinkTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final EmbeddedKafka kafka = SharedEmbeddedStack.get().kafka();
-    private final TopicNames topics = new TopicNames(TopicNames.DEFAULT_CDC_PREFIX,
-            SharedEmbeddedStack.uniqueName("events"), SharedEmbeddedStack.uniqueName("ledger"),
-            SharedEmbeddedStack.uniqueName("dead"));
+    private final TopicNames topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("sink"));
     private final String group = SharedEmbeddedStack.uniqueName("sink");
     private MockReceiver receiver;
     private WebhookSink sink;
