@@ -2,16 +2,31 @@ package io.bookhook.app;
 
 import io.bookhook.capture.CaptureSettings;
 import io.bookhook.capture.PostgresConnection;
+import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
 import io.bookhook.sink.SinkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Reads every stage's settings from environment variables (the seed's names where it had them, else BOOKHOOK_*). */
 final class BookhookSettings {
+
+    private static final String TABLE_APPOINTMENT = "BOOKHOOK_TABLE_APPOINTMENT";
+    private static final String TABLE_CUSTOMER = "BOOKHOOK_TABLE_CUSTOMER";
+    private static final String TABLE_SALON = "BOOKHOOK_TABLE_SALON";
+    private static final String TABLE_STYLIST = "BOOKHOOK_TABLE_STYLIST";
+    private static final String TABLE_SERVICE = "BOOKHOOK_TABLE_SERVICE";
+    private static final String COLUMN_ID = "BOOKHOOK_COLUMN_ID";
+    private static final String COLUMN_STATUS = "BOOKHOOK_COLUMN_STATUS";
+    private static final String COLUMN_CUSTOMER_ID = "BOOKHOOK_COLUMN_CUSTOMER_ID";
+    private static final String COLUMN_SALON_ID = "BOOKHOOK_COLUMN_SALON_ID";
+    private static final String COLUMN_STYLIST_ID = "BOOKHOOK_COLUMN_STYLIST_ID";
+    private static final String COLUMN_SERVICE_ID = "BOOKHOOK_COLUMN_SERVICE_ID";
 
     private final Env env;
 
@@ -36,20 +51,41 @@ final class BookhookSettings {
     TableMapping tableMapping() {
         TableMapping d = TableMapping.referenceSchema();
         return new TableMapping(
-                env.string("BOOKHOOK_TABLE_APPOINTMENT", d.appointmentTable()),
-                env.string("BOOKHOOK_TABLE_CUSTOMER", d.customerTable()),
-                env.string("BOOKHOOK_TABLE_SALON", d.salonTable()),
-                env.string("BOOKHOOK_TABLE_STYLIST", d.stylistTable()),
-                env.string("BOOKHOOK_TABLE_SERVICE", d.serviceTable()),
-                env.string("BOOKHOOK_COLUMN_ID", d.idColumn()),
-                env.string("BOOKHOOK_COLUMN_STATUS", d.statusColumn()),
-                env.string("BOOKHOOK_COLUMN_CUSTOMER_ID", d.customerIdColumn()),
-                env.string("BOOKHOOK_COLUMN_SALON_ID", d.salonIdColumn()),
-                env.string("BOOKHOOK_COLUMN_STYLIST_ID", d.stylistIdColumn()),
-                env.string("BOOKHOOK_COLUMN_SERVICE_ID", d.serviceIdColumn()),
+                env.string(TABLE_APPOINTMENT, d.appointmentTable()),
+                env.string(TABLE_CUSTOMER, d.customerTable()),
+                env.string(TABLE_SALON, d.salonTable()),
+                env.string(TABLE_STYLIST, d.stylistTable()),
+                env.string(TABLE_SERVICE, d.serviceTable()),
+                env.string(COLUMN_ID, d.idColumn()),
+                env.string(COLUMN_STATUS, d.statusColumn()),
+                env.string(COLUMN_CUSTOMER_ID, d.customerIdColumn()),
+                env.string(COLUMN_SALON_ID, d.salonIdColumn()),
+                env.string(COLUMN_STYLIST_ID, d.stylistIdColumn()),
+                env.string(COLUMN_SERVICE_ID, d.serviceIdColumn()),
                 env.string("BOOKHOOK_COLUMN_PHONE", d.phoneColumn()),
                 env.string("BOOKHOOK_STATUS_PENDING", d.pendingStatus()),
                 env.string("BOOKHOOK_STATUS_CONFIRMED", d.confirmedStatus()));
+    }
+
+    /** Every table and column the mapping names, with the setting that named it (phone columns are optional). */
+    List<SchemaRequirement> schemaRequirements() {
+        TableMapping m = tableMapping();
+        List<SchemaRequirement> requirements = new ArrayList<>();
+        requirements.add(SchemaRequirement.table(m.appointmentTable(), TABLE_APPOINTMENT));
+        requirements.add(SchemaRequirement.table(m.customerTable(), TABLE_CUSTOMER));
+        requirements.add(SchemaRequirement.table(m.salonTable(), TABLE_SALON));
+        requirements.add(SchemaRequirement.table(m.stylistTable(), TABLE_STYLIST));
+        requirements.add(SchemaRequirement.table(m.serviceTable(), TABLE_SERVICE));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.idColumn(), COLUMN_ID));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.statusColumn(), COLUMN_STATUS));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.customerIdColumn(), COLUMN_CUSTOMER_ID));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.salonIdColumn(), COLUMN_SALON_ID));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.stylistIdColumn(), COLUMN_STYLIST_ID));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.serviceIdColumn(), COLUMN_SERVICE_ID));
+        for (TableMapping.Relation relation : m.relations()) {
+            requirements.add(SchemaRequirement.column(relation.table(), m.idColumn(), COLUMN_ID));
+        }
+        return requirements;
     }
 
     PostgresConnection postgres() {
@@ -66,6 +102,8 @@ final class BookhookSettings {
                 postgres(),
                 env.string("BOOKHOOK_POSTGRES_SCHEMA", "public"),
                 tableMapping().capturedTables(),
+                schemaRequirements(),
+                env.string("BOOKHOOK_HEARTBEAT_TABLE", "bookhook_heartbeat"),
                 env.string("BOOKHOOK_SLOT_NAME", "bookhook"),
                 env.string("BOOKHOOK_PUBLICATION_NAME", "bookhook"),
                 env.string("BOOKHOOK_CAPTURE_NAME", "bookhook-capture"),

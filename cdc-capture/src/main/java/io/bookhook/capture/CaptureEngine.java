@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +43,7 @@ public final class CaptureEngine implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
         this.engine = DebeziumEngine.create(Json.class)
                 .using(DebeziumProperties.of(settings))
-                .notifying(new KafkaChangePublisher(producer, settings.topics()))
+                .notifying(new KafkaChangePublisher(producer, settings.topics(), Set.copyOf(settings.tables())))
                 .using(this::onCompletion)
                 .build();
     }

@@ -9,7 +9,8 @@ import java.sql.Statement;
 
 /**
  * Checks what Debezium would otherwise report as a long stack trace, or not at all: that Postgres can be
- * reached with these credentials, that {@code wal_level} is logical, and that every captured table exists.
+ * reached with these credentials, that {@code wal_level} is logical, and that every table and column the
+ * mapping names exists. Then creates bookhook's heartbeat table.
  */
 public final class CapturePreflight {
 
@@ -20,9 +21,10 @@ public final class CapturePreflight {
         PostgresConnection pg = settings.postgres();
         try (Connection connection = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
             checkWalLevel(connection);
-            for (String table : settings.tables()) {
-                checkTableExists(connection, settings.schema(), table);
+            for (SchemaRequirement requirement : settings.requirements()) {
+                check(connection, settings.schema(), requirement);
             }
+            HeartbeatTable.create(connection, settings.schema(), settings.heartbeatTable());
         } catch (SQLException e) {
             throw new CaptureFailedException("cannot connect to Postgres " + pg + ": " + firstLine(e.getMessage()), e);
         }
@@ -39,15 +41,28 @@ public final class CapturePreflight {
         }
     }
 
-    private static void checkTableExists(Connection connection, String schema, String table) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+    private static void check(Connection connection, String schema, SchemaRequirement requirement) throws SQLException {
+        if (exists(connection, schema, requirement.table(), requirement.column())) {
+            return;
+        }
+        String what = requirement.column() == null
+                ? "table " + schema + "." + requirement.table()
+                : "column " + schema + "." + requirement.table() + "." + requirement.column();
+        throw new CaptureFailedException(what + " does not exist in Postgres (named by " + requirement.setting() + ")");
+    }
+
+    private static boolean exists(Connection connection, String schema, String table, String column) throws SQLException {
+        String sql = column == null
+                ? "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?"
+                : "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);
             statement.setString(2, table);
+            if (column != null) {
+                statement.setString(3, column);
+            }
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    throw new CaptureFailedException("table " + schema + "." + table + " does not exist in Postgres");
-                }
+                return rs.next();
             }
         }
     }

@@ -2,6 +2,7 @@ package io.bookhook.capture;
 
 import java.util.Properties;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Translates {@link CaptureSettings} into the Debezium Postgres connector and embedded engine properties. */
 final class DebeziumProperties {
@@ -31,7 +32,7 @@ final class DebeziumProperties {
         // Only our tables go into the publication, so the app's other tables cost nothing.
         props.setProperty("publication.autocreate.mode", "filtered");
         props.setProperty("schema.include.list", settings.schema());
-        props.setProperty("table.include.list", settings.tables().stream()
+        props.setProperty("table.include.list", Stream.concat(settings.tables().stream(), Stream.of(settings.heartbeatTable()))
                 .map(table -> settings.schema() + "\\." + table)
                 .collect(Collectors.joining(",")));
 
@@ -45,6 +46,9 @@ final class DebeziumProperties {
 
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         props.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+        // A write to a table in the publication: without it an idle publication never moves the slot forward
+        // while other tables fill the WAL.
+        props.setProperty("heartbeat.action.query", HeartbeatTable.upsert(settings.schema(), settings.heartbeatTable()));
 
         // Offsets live in a compacted Kafka topic so a restarted capture resumes without a second snapshot.
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");

@@ -6,6 +6,7 @@ import io.debezium.engine.DebeziumEngine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
@@ -21,10 +22,12 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
 
     private final Producer<byte[], byte[]> producer;
     private final TopicNames topics;
+    private final Set<String> publishedTables;
 
-    KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics) {
+    KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics, Set<String> publishedTables) {
         this.producer = producer;
         this.topics = topics;
+        this.publishedTables = Set.copyOf(publishedTables);
     }
 
     @Override
@@ -33,7 +36,7 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
             String table = tableOf(record.destination());
-            if (table != null) {
+            if (table != null && publishedTables.contains(table)) {
                 acks.add(producer.send(new ProducerRecord<>(topics.cdcTopic(table), bytes(record.key()), bytes(record.value()))));
             }
         }
@@ -58,7 +61,7 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
 
     /**
      * The table of a data change ({@code bookhook.<schema>.<table>}), or null for Debezium's own records such
-     * as heartbeats, which only advance offsets and are not published.
+     * as heartbeats. Those, and changes of the heartbeat table, only advance offsets and are not published.
      */
     static String tableOf(String destination) {
         String prefix = DebeziumProperties.TOPIC_PREFIX + ".";

@@ -47,11 +47,19 @@ class CaptureEngineTest {
         }
     }
 
+    private static final List<SchemaRequirement> REQUIREMENTS = List.of(
+            SchemaRequirement.table("appointments_appointment", "TABLE_SETTING"),
+            SchemaRequirement.column("appointments_appointment", "status", "STATUS_SETTING"));
+
     private CaptureSettings settings(String db, String user) {
+        return settings(db, user, REQUIREMENTS, Duration.ofSeconds(1));
+    }
+
+    private CaptureSettings settings(String db, String user, List<SchemaRequirement> requirements, Duration heartbeat) {
         EmbeddedPostgres pg = stack.postgres();
         return new CaptureSettings(new PostgresConnection(pg.host(), pg.port(), db, user, pg.password()), "public",
-                MAPPING.capturedTables(), database, database, database, database + ".offsets",
-                Map.of("bootstrap.servers", stack.kafka().bootstrapServers()), topics, Duration.ofMillis(10), Duration.ofSeconds(1));
+                MAPPING.capturedTables(), requirements, "bookhook_heartbeat", database, database, database, database + ".offsets",
+                Map.of("bootstrap.servers", stack.kafka().bootstrapServers()), topics, Duration.ofMillis(10), heartbeat);
     }
 
     @Test
@@ -94,10 +102,41 @@ class CaptureEngineTest {
     }
 
     @Test
-    void a_missing_table_stops_capture_with_one_line_naming_it() {
+    void a_missing_table_stops_capture_with_one_line_naming_it_and_its_setting() {
         assertThatThrownBy(() -> CaptureEngine.start(settings(database, stack.postgres().user())))
                 .isInstanceOf(CaptureFailedException.class)
-                .hasMessage("table public.appointments_appointment does not exist in Postgres");
+                .hasMessage("table public.appointments_appointment does not exist in Postgres (named by TABLE_SETTING)");
+    }
+
+    @Test
+    void a_mapped_column_that_does_not_exist_stops_capture_with_one_line_naming_it_and_its_setting() {
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        List<SchemaRequirement> requirements = List.of(SchemaRequirement.column("appointments_appointment", "state", "STATUS_SETTING"));
+
+        assertThatThrownBy(() -> CaptureEngine.start(settings(database, stack.postgres().user(), requirements, Duration.ofSeconds(1))))
+                .isInstanceOf(CaptureFailedException.class)
+                .hasMessage("column public.appointments_appointment.state does not exist in Postgres (named by STATUS_SETTING)");
+    }
+
+    @Test
+    void heartbeats_advance_the_slot_while_the_captured_tables_are_idle_and_another_table_is_busy() throws Exception {
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        execute("CREATE TABLE busy_elsewhere (id bigserial PRIMARY KEY, payload text)");
+        try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user(), REQUIREMENTS, Duration.ofMillis(200)))) {
+            capture.awaitStreaming(Duration.ofSeconds(60));
+            execute("INSERT INTO busy_elsewhere (payload) SELECT repeat('x', 500) FROM generate_series(1, 20000)");
+            String walAfterBusyWork = query("SELECT pg_current_wal_lsn()::text");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            boolean advanced = false;
+            while (!advanced && System.nanoTime() < deadline) {
+                advanced = Boolean.parseBoolean(query("SELECT (confirmed_flush_lsn >= '" + walAfterBusyWork
+                        + "'::pg_lsn)::text FROM pg_replication_slots WHERE slot_name = '" + database + "'"));
+                Thread.sleep(200);
+            }
+            assertThat(advanced).as("slot's confirmed_flush_lsn passed %s", walAfterBusyWork).isTrue();
+            assertThat(topicIsEmpty(topics.cdcTopic("bookhook_heartbeat"))).isTrue();
+        }
     }
 
     @Test
@@ -107,6 +146,21 @@ class CaptureEngineTest {
                 .hasMessageStartingWith("cannot connect to Postgres nobody_here@localhost:" + stack.postgres().port() + "/" + database + ": ")
                 .hasMessageContaining("nobody_here")
                 .message().doesNotContain("\n");
+    }
+
+    private String query(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Heartbeat-table changes only move offsets; they must never be published (the topic isn't even created). */
+    private boolean topicIsEmpty(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = stack.kafka().admin()) {
+            return !admin.listTopics().names().get().contains(topic);
+        }
     }
 
     private void execute(String sql) throws Exception {

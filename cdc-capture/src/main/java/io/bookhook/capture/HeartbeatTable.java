@@ -1,0 +1,32 @@
+package io.bookhook.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** bookhook's one table in the booking database: a single row capture rewrites on every heartbeat. */
+final class HeartbeatTable {
+
+    private HeartbeatTable() {
+    }
+
+    static void create(Connection connection, String schema, String table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + qualified(schema, table)
+                    + " (id integer PRIMARY KEY, beat_at timestamptz NOT NULL)");
+        }
+    }
+
+    static String upsert(String schema, String table) {
+        return "INSERT INTO " + qualified(schema, table) + " (id, beat_at) VALUES (1, now()) "
+                + "ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    }
+
+    private static String qualified(String schema, String table) {
+        return quote(schema) + "." + quote(table);
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
