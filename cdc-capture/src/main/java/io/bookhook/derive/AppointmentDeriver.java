@@ -6,10 +6,8 @@ import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class AppointmentDeriver implements Processor<byte[], byte[], Object, Object> {
 
-    static final String DERIVED_STORE = "derived-events";
+    static final String STATE_STORE = "appointment-state";
     static final String PENDING_STORE = "pending-events";
     private static final Duration PUNCTUATE_EVERY = Duration.ofMillis(200);
 
@@ -34,13 +32,15 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private final DeriveRules rules;
     private final EventAssembler assembler;
     private final Duration grace;
+    private final DeriveMetrics metrics;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, String> derived;
+    private KeyValueStore<String, AppointmentState> states;
     private KeyValueStore<String, PendingEvent.Queue> pending;
     private RelatedRows relatedRows;
 
-    AppointmentDeriver(TableMapping mapping, Duration grace) {
+    AppointmentDeriver(TableMapping mapping, Duration grace, DeriveMetrics metrics) {
+        this.metrics = metrics;
         this.mapping = mapping;
         this.rules = new DeriveRules(mapping.pendingStatus(), mapping.confirmedStatus());
         this.assembler = new EventAssembler(mapping);
@@ -50,7 +50,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.derived = context.getStateStore(DERIVED_STORE);
+        this.states = context.getStateStore(STATE_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
         this.relatedRows = new RelatedRowStores(context, mapping);
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushAll);
@@ -64,6 +64,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         try {
             derive(RawChange.parse(record.value()));
         } catch (BadChangeException e) {
+            metrics.deadLettered();
             context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
                     DeriveTopology.DEAD_LETTER_SINK);
         }
@@ -74,23 +75,22 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
                 || change.op() == RawChange.Operation.MESSAGE) {
             return;
         }
-        ObjectNode row = change.after();
-        if (row == null) {
+        ObjectNode changed = change.after();
+        if (changed == null) {
             throw new BadChangeException("change of " + mapping.appointmentTable() + " has no row after it");
         }
-        String id = textOf(row, mapping.idColumn());
+        String id = textOf(changed, mapping.idColumn());
         if (id == null) {
             throw new BadChangeException("appointment row has no " + mapping.idColumn());
         }
-        String status = textOf(row, mapping.statusColumn());
+        String status = textOf(changed, mapping.statusColumn());
         if (status == null) {
             throw new BadChangeException("appointment " + id + " has a null " + mapping.statusColumn());
         }
-        Set<EventType> before = DerivedFlags.parse(derived.get(id));
-        DeriveRules.Outcome outcome = rules.apply(change.op(), status, before);
-        if (!outcome.derived().equals(before)) {
-            derived.put(id, DerivedFlags.format(outcome.derived()));
-        }
+        AppointmentState state = Optional.ofNullable(states.get(id)).orElseGet(AppointmentState::empty);
+        ObjectNode row = state.complete(changed);
+        DeriveRules.Outcome outcome = rules.apply(change.op(), status, state.derived());
+        states.put(id, new AppointmentState(outcome.derived(), row));
         if (outcome.emit().isEmpty()) {
             return;
         }
@@ -122,6 +122,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
                 break;
             }
             AppointmentEvent out = assembled.get();
+            metrics.derived(out);
             context.forward(new Record<>(out.idempotencyKey(), out, event.occurredAt().toEpochMilli()), DeriveTopology.EVENTS_SINK);
             sent++;
         }
@@ -142,25 +143,5 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private static String textOf(ObjectNode row, String column) {
         JsonNode value = row.get(column);
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    /** The store's value for the set of derived event types: {@code created,confirmed}. */
-    static final class DerivedFlags {
-        private DerivedFlags() {
-        }
-
-        static Set<EventType> parse(String stored) {
-            EnumSet<EventType> types = EnumSet.noneOf(EventType.class);
-            if (stored != null && !stored.isEmpty()) {
-                for (String name : stored.split(",")) {
-                    types.add(EventType.fromWireName(name));
-                }
-            }
-            return types;
-        }
-
-        static String format(Set<EventType> types) {
-            return String.join(",", types.stream().map(EventType::wireName).toList());
-        }
     }
 }

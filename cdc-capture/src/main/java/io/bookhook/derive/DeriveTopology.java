@@ -2,6 +2,8 @@ package io.bookhook.derive;
 
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.JsonSerde;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,13 +32,18 @@ public final class DeriveTopology {
     }
 
     public static Topology build(DeriveSettings settings) {
+        return build(settings, Metrics.globalRegistry);
+    }
+
+    public static Topology build(DeriveSettings settings, MeterRegistry registry) {
         TableMapping mapping = settings.mapping();
+        DeriveMetrics metrics = new DeriveMetrics(registry);
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 settings.topics().cdcTopic(mapping.appointmentTable()));
-        topology.addProcessor(DERIVER, () -> new AppointmentDeriver(mapping, settings.relatedRowGrace()), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.DERIVED_STORE),
-                Serdes.String(), Serdes.String()), DERIVER);
+        topology.addProcessor(DERIVER, () -> new AppointmentDeriver(mapping, settings.relatedRowGrace(), metrics), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.STATE_STORE),
+                Serdes.String(), JsonSerde.of(AppointmentState.class)), DERIVER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingEvent.Queue.class)), DERIVER);
         topology.addSink(EVENTS_SINK, settings.topics().appointmentEvents(), new StringSerializer(),

@@ -7,6 +7,8 @@ import static io.bookhook.derive.ChangeEvents.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSchemas;
@@ -15,6 +17,7 @@ import io.bookhook.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,6 +41,7 @@ class DeriveTopologyTest {
     @TempDir
     Path stateDir;
 
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> appointments;
     private TestInputTopic<byte[], byte[]> customers;
@@ -51,7 +55,7 @@ class DeriveTopologyTest {
     void startDriver() {
         DeriveSettings settings = new DeriveSettings("derive-test", Map.of("bootstrap.servers", "unused:9092"), TOPICS, MAPPING, GRACE,
                 Duration.ofMillis(100), stateDir);
-        driver = new TopologyTestDriver(DeriveTopology.build(settings), DeriveStreams.streamsConfig(settings));
+        driver = new TopologyTestDriver(DeriveTopology.build(settings, metrics), DeriveStreams.streamsConfig(settings));
         appointments = input(MAPPING.appointmentTable());
         customers = input(MAPPING.customerTable());
         salons = input(MAPPING.salonTable());
@@ -63,8 +67,25 @@ class DeriveTopologyTest {
     }
 
     @AfterEach
-    void closeDriver() {
-        driver.close();
+    void everyEventConformsToTheSchemaAndTheDriverCloses() {
+        try {
+            assertConformsToSchema(emitted);
+        } finally {
+            driver.close();
+        }
+    }
+
+    private final List<TestRecord<String, AppointmentEvent>> emitted = new ArrayList<>();
+
+    /** Every record the topology wrote so far; each is also checked against the JSON Schema after the test. */
+    private List<TestRecord<String, AppointmentEvent>> output() {
+        List<TestRecord<String, AppointmentEvent>> records = events.readRecordsToList();
+        emitted.addAll(records);
+        return records;
+    }
+
+    private List<String> outputKeys() {
+        return output().stream().map(TestRecord::key).toList();
     }
 
     private TestInputTopic<byte[], byte[]> input(String table) {
@@ -83,7 +104,7 @@ class DeriveTopologyTest {
         relatedRowsArrive();
         appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
 
-        List<TestRecord<String, AppointmentEvent>> out = events.readRecordsToList();
+        List<TestRecord<String, AppointmentEvent>> out = output();
         assertThat(out).extracting(TestRecord::key).containsExactly("appointment:1:created");
         AppointmentEvent created = out.get(0).value();
         assertThat(created.occurredAt()).isEqualTo(ChangeEvents.COMMIT);
@@ -93,7 +114,6 @@ class DeriveTopologyTest {
         assertThat(created.stylist().get("phone").asText()).isEqualTo("0955***3456");
         assertThat(created.service().get("price").asText()).isEqualTo("42.00");
         assertThat(created.missing()).isEmpty();
-        assertConformsToSchema(out);
     }
 
     @Test
@@ -104,8 +124,7 @@ class DeriveTopologyTest {
         appointments.pipeInput(key(1), change("u", appointment(1, "pending")));
         appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
 
-        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.key)
-                .containsExactly("appointment:1:created", "appointment:1:confirmed");
+        assertThat(outputKeys()).containsExactly("appointment:1:created", "appointment:1:confirmed");
     }
 
     @Test
@@ -116,7 +135,7 @@ class DeriveTopologyTest {
         appointments.pipeInput(key(2), change("u", appointment(2, "confirmed")));
         appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
 
-        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("appointment:1:confirmed");
+        assertThat(outputKeys()).containsExactly("appointment:1:confirmed");
     }
 
     @Test
@@ -127,9 +146,10 @@ class DeriveTopologyTest {
         relatedRowsArrive();
         driver.advanceWallClockTime(Duration.ofMillis(250));
 
-        AppointmentEvent created = events.readValue();
-        assertThat(created.customer().get("name").asText()).isEqualTo("Mei");
-        assertThat(created.missing()).isEmpty();
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().customer().get("name").asText()).isEqualTo("Mei");
+        assertThat(out.get(0).value().missing()).isEmpty();
     }
 
     @Test
@@ -138,11 +158,13 @@ class DeriveTopologyTest {
         appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
         driver.advanceWallClockTime(GRACE.plusMillis(250));
 
-        AppointmentEvent created = events.readValue();
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).hasSize(1);
+        AppointmentEvent created = out.get(0).value();
         assertThat(created.salon()).isNotNull();
         assertThat(created.customer()).isNull();
         assertThat(created.missing()).containsExactly("customer", "stylist", "service");
-        assertThat(events.isEmpty()).isTrue();
+        assertThat(metrics.counter("bookhook.derive.events.incomplete").count()).isEqualTo(1.0);
     }
 
     @Test
@@ -157,7 +179,115 @@ class DeriveTopologyTest {
                 .startsWith("change event is not JSON");
         assertThat(new String(dead.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(TOPICS.cdcTopic(MAPPING.appointmentTable()));
-        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("appointment:2:created");
+        assertThat(outputKeys()).containsExactly("appointment:2:created");
+        assertThat(metrics.counter("bookhook.derive.dead.letters").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void an_appointment_inserted_already_confirmed_derives_created_then_confirmed_on_one_partition_order() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(7), change("c", appointment(7, "confirmed")));
+
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).extracting(TestRecord::key).containsExactly("appointment:7:created", "appointment:7:confirmed");
+        assertThat(out).extracting(r -> r.value().appointment().get("status").asText()).containsExactly("confirmed", "confirmed");
+    }
+
+    @Test
+    void the_same_change_delivered_twice_derives_once() {
+        relatedRowsArrive();
+        byte[] insert = change("c", appointment(1, "pending"));
+        appointments.pipeInput(key(1), insert);
+        appointments.pipeInput(key(1), insert);
+        byte[] confirm = change("u", appointment(1, "confirmed"));
+        appointments.pipeInput(key(1), confirm);
+        appointments.pipeInput(key(1), confirm);
+
+        assertThat(outputKeys()).containsExactly("appointment:1:created", "appointment:1:confirmed");
+    }
+
+    @Test
+    void a_delete_and_its_tombstone_derive_nothing_and_are_not_errors() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
+        byte[] delete = change("d", null);
+        appointments.pipeInput(key(1), delete);
+        appointments.pipeInput(key(1), (byte[]) null);
+
+        assertThat(outputKeys()).containsExactly("appointment:1:created");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void an_unknown_status_derives_nothing_and_is_not_an_error() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "waitlisted")));
+        appointments.pipeInput(key(1), change("u", appointment(1, "cancelled")));
+
+        assertThat(output()).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void bad_changes_are_dead_lettered_each_with_its_reason_and_the_topology_goes_on() {
+        relatedRowsArrive();
+        ObjectNode noId = appointment(1, "pending");
+        noId.remove("id");
+        ObjectNode nullStatus = appointment(2, "pending");
+        nullStatus.putNull("status");
+        appointments.pipeInput(key(1), change("c", noId));
+        appointments.pipeInput(key(2), change("c", nullStatus));
+        appointments.pipeInput(key(3), "{\"after\":{\"id\":3}}".getBytes(StandardCharsets.UTF_8));
+        appointments.pipeInput(key(4), change("x", appointment(4, "pending")));
+        appointments.pipeInput(key(5), change("c", null));
+        appointments.pipeInput(key(6), "[1,2]".getBytes(StandardCharsets.UTF_8));
+        appointments.pipeInput(key(9), change("c", appointment(9, "pending")));
+
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> reason(r)).containsExactly(
+                "appointment row has no id",
+                "appointment 2 has a null status",
+                "change event has no 'op'",
+                "unknown change operation 'x'",
+                "change of appointments_appointment has no row after it",
+                "change event is not a JSON object");
+        assertThat(outputKeys()).containsExactly("appointment:9:created");
+    }
+
+    @Test
+    void a_column_postgres_did_not_send_with_an_update_is_filled_from_the_last_row_never_the_placeholder() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("notes", "a very long note")));
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed").put("notes", AppointmentState.UNAVAILABLE_VALUE)));
+
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).extracting(TestRecord::key).containsExactly("appointment:1:created", "appointment:1:confirmed");
+        assertThat(out.get(1).value().appointment().get("notes").asText()).isEqualTo("a very long note");
+    }
+
+    @Test
+    void a_placeholder_with_no_earlier_row_becomes_null_not_the_placeholder() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("r", appointment(1, "pending").put("notes", AppointmentState.UNAVAILABLE_VALUE)));
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed").put("notes", AppointmentState.UNAVAILABLE_VALUE)));
+
+        AppointmentEvent confirmed = output().get(0).value();
+        assertThat(confirmed.appointment().get("notes").isNull()).isTrue();
+    }
+
+    @Test
+    void events_of_one_appointment_keep_their_order_while_waiting_for_a_related_row() {
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
+        assertThat(output()).isEmpty();
+
+        relatedRowsArrive();
+        driver.advanceWallClockTime(Duration.ofMillis(250));
+
+        assertThat(outputKeys()).containsExactly("appointment:1:created", "appointment:1:confirmed");
+    }
+
+    private static String reason(TestRecord<byte[], byte[]> record) {
+        return new String(record.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
     }
 
     private static void assertConformsToSchema(List<TestRecord<String, AppointmentEvent>> out) {
