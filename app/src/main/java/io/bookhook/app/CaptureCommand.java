@@ -2,6 +2,7 @@ package io.bookhook.app;
 
 import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureSettings;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -10,9 +11,15 @@ import picocli.CommandLine.Command;
         description = "Streams the booking tables from Postgres (logical replication, pgoutput) to bookhook.cdc.<table>.")
 final class CaptureCommand implements Callable<Integer> {
 
+    private final Map<String, String> environment;
+
+    CaptureCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
-        BookhookSettings settings = new BookhookSettings(System.getenv());
+        BookhookSettings settings = new BookhookSettings(environment);
         CaptureSettings capture = settings.capture();
         try (Admin admin = Admin.create(new java.util.HashMap<>(capture.kafkaClient()))) {
             new TopicProvisioner(admin, settings.env().integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000))

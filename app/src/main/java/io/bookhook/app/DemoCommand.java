@@ -27,16 +27,22 @@ import picocli.CommandLine.Option;
                 "With MAKE_WEBHOOK_URL set, posts there (signed with MAKE_WEBHOOK_SECRET) instead of the local receiver."})
 final class DemoCommand implements Callable<Integer> {
 
+    private final Map<String, String> environment;
+
+    DemoCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     static final String DEMO_SECRET = "bookhook-demo-secret";
 
-    @Option(names = "--timeout", defaultValue = "120s", description = "How long to wait for the deliveries (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    @Option(names = "--timeout", defaultValue = "120s", converter = Durations.class,
+            description = "How long to wait for the deliveries (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        Duration waitFor = new Env(Map.of("--timeout", timeout)).duration("--timeout", Duration.ofMinutes(2));
+        Map<String, String> environment = new HashMap<>(this.environment);
         Path logFile = Files.createTempDirectory("bookhook-demo-").resolve("bookhook.log");
         DemoLogging.toFile(logFile);
         Progress progress = new Progress(out);
@@ -80,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Booking: 1 salon, 2 stylists, 2 services, 3 customers, 3 appointments; confirming the first");
                 DemoData.Booked booked = new DemoData(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password())
                         .insertAndConfirm();
-                Map<String, DeliveryRecord> ledger = awaitDeliveries(new BookhookSettings(environment), waitFor);
+                Map<String, DeliveryRecord> ledger = awaitDeliveries(new BookhookSettings(environment), timeout);
                 out.println();
                 if (receiver != null && !receiver.received().isEmpty()) {
                     ReceivedRequest first = receiver.received().get(0);

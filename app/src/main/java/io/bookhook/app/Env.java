@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Typed reads of environment variables. Every failure names the variable and what was expected, and never
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  */
 final class Env {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
 
     private final Map<String, String> variables;
@@ -72,17 +69,11 @@ final class Env {
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        Matcher matcher = DURATION.matcher(raw.get().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw new SettingsException(name + " must be a duration like 250ms, 10s, 5m or 1h, got '" + raw.get() + "'");
+        try {
+            return Durations.parse(raw.get());
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(name + " must be " + Durations.EXPECTED + ", got '" + raw.get() + "'");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
     }
 
     /** An absolute http(s) URL. The value is not echoed: webhook URLs often carry a token in their path. */

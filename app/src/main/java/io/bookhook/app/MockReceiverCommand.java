@@ -5,6 +5,7 @@ import io.bookhook.sink.mockreceiver.MockReceiverConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -14,6 +15,12 @@ import picocli.CommandLine.Option;
         description = {"A local webhook receiver: checks each X-Make-Signature against MAKE_WEBHOOK_SECRET,",
                 "prints each event in one line, answers 401 to a bad signature, and can be told to fail or stall."})
 final class MockReceiverCommand implements Callable<Integer> {
+
+    private final Map<String, String> environment;
+
+    MockReceiverCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
@@ -27,17 +34,17 @@ final class MockReceiverCommand implements Callable<Integer> {
     @Option(names = "--fail-status", defaultValue = "500", description = "Status for --fail-first (default: ${DEFAULT-VALUE}).")
     int failStatus;
 
-    @Option(names = "--stall", defaultValue = "0ms", description = "Wait this long before answering, e.g. 30s (default: ${DEFAULT-VALUE}).")
-    String stall;
+    @Option(names = "--stall", defaultValue = "0ms", converter = Durations.class,
+            description = "Wait this long before answering, e.g. 30s (default: ${DEFAULT-VALUE}).")
+    Duration stall;
 
     @Override
     public Integer call() throws InterruptedException {
-        Env env = new Env(System.getenv());
+        Env env = new Env(environment);
         String secret = env.required("MAKE_WEBHOOK_SECRET");
-        Duration stallFor = new Env(java.util.Map.of("--stall", stall)).duration("--stall", Duration.ZERO);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         MockReceiverConfig config = MockReceiverConfig.defaults(secret).withHost(host).withPort(port)
-                .withFailFirst(failFirst, failStatus).withStall(stallFor);
+                .withFailFirst(failFirst, failStatus).withStall(stall);
         CountDownLatch stopped = new CountDownLatch(1);
         try (MockReceiver receiver = MockReceiver.start(config, out)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -16,7 +16,8 @@ final class OneLineErrors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception error, CommandLine commandLine, ParseResult parseResult) {
-        org.slf4j.LoggerFactory.getLogger(OneLineErrors.class).error("{} failed", commandLine.getCommandName(), error);
+        // The stack trace is for whoever debugs bookhook itself; an operator gets the one line below.
+        org.slf4j.LoggerFactory.getLogger(OneLineErrors.class).debug("{} failed", commandLine.getCommandName(), error);
         commandLine.getErr().println("bookhook " + commandLine.getCommandName() + ": " + describe(error));
         return error instanceof SettingsException ? SETTINGS_ERROR : FAILURE;
     }

@@ -3,6 +3,7 @@ package io.bookhook.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bookhook.capture.SchemaRequirement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -76,6 +77,21 @@ class BookhookSettingsTest {
     void the_postgres_password_never_shows_in_the_connection_description() {
         assertThat(new BookhookSettings(complete()).postgres().toString()).isEqualTo("bookhook@db:5432/booking")
                 .doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
+    void a_mapped_column_becomes_a_start_check_that_names_its_setting() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_TABLE_APPOINTMENT", "bookings");
+        env.put("BOOKHOOK_COLUMN_STATUS", "state");
+        env.put("BOOKHOOK_STATUS_CONFIRMED", "approved");
+
+        BookhookSettings settings = new BookhookSettings(env);
+        assertThat(settings.capture().requirements())
+                .contains(SchemaRequirement.table("bookings", "BOOKHOOK_TABLE_APPOINTMENT"))
+                .contains(SchemaRequirement.column("bookings", "state", "BOOKHOOK_COLUMN_STATUS"));
+        assertThat(settings.capture().tables()).first().isEqualTo("bookings");
+        assertThat(settings.derive().mapping().confirmedStatus()).isEqualTo("approved");
     }
 
     @Test

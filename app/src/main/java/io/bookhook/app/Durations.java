@@ -1,0 +1,33 @@
+package io.bookhook.app;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+
+/** The one duration syntax of settings and options: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
+final class Durations implements ITypeConverter<Duration> {
+
+    static final String EXPECTED = "a duration like 250ms, 10s, 5m or 1h";
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    static Duration parse(String text) {
+        Matcher matcher = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("expected " + EXPECTED + ", got '" + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    @Override
+    public Duration convert(String value) {
+        return parse(value);
+    }
+}

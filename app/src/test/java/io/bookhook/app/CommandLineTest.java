@@ -1,0 +1,60 @@
+package io.bookhook.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CommandLineTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Map<String, String> environment, String... args) {
+        CommandLine commandLine = Main.commandLine(environment);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "capture", "derive", "sink", "mock-receiver"})
+    void every_command_explains_itself(String command) {
+        assertThat(run(Map.of(), command, "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: bookhook " + command);
+    }
+
+    @Test
+    void a_stage_without_its_settings_stops_at_start_with_one_line_naming_the_first_missing_one() {
+        assertThat(run(Map.of(), "capture")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook capture: BOOKHOOK_POSTGRES_HOST is not set" + System.lineSeparator());
+    }
+
+    @Test
+    void a_malformed_webhook_url_is_named_and_neither_it_nor_the_secret_is_printed() {
+        Map<String, String> environment = Map.of("MAKE_WEBHOOK_URL", "ftp://hook.example/s3cr3t-token",
+                "MAKE_WEBHOOK_SECRET", "very-secret-value", "BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+
+        assertThat(run(environment, "sink")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook sink: MAKE_WEBHOOK_URL must be an absolute http:// or https:// URL"
+                + System.lineSeparator());
+        assertThat(err.toString() + out).doesNotContain("very-secret-value").doesNotContain("s3cr3t-token");
+    }
+
+    @Test
+    void a_malformed_duration_option_is_refused_by_the_parser() {
+        assertThat(run(Map.of(), "mock-receiver", "--stall", "soon")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("expected a duration like 250ms, 10s, 5m or 1h, got 'soon'");
+    }
+
+    @Test
+    void the_mock_receiver_needs_the_secret_it_verifies_with() {
+        assertThat(run(Map.of(), "mock-receiver", "--port", "0")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook mock-receiver: MAKE_WEBHOOK_SECRET is not set" + System.lineSeparator());
+    }
+}
