@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed reads of environment variables. Every failure names the variable and what was expected, and never
@@ -17,17 +19,31 @@ final class Env {
     static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
 
     private final Map<String, String> variables;
+    private final Set<String> read = ConcurrentHashMap.newKeySet();
+    private final Set<String> required = ConcurrentHashMap.newKeySet();
 
     Env(Map<String, String> variables) {
         this.variables = Map.copyOf(variables);
     }
 
+    /** Every variable looked up so far: what a deployment may set for the stages that were read. */
+    Set<String> namesRead() {
+        return Set.copyOf(read);
+    }
+
+    /** Every variable that must be set for the stages read so far. */
+    Set<String> namesRequired() {
+        return Set.copyOf(required);
+    }
+
     Optional<String> optional(String name) {
+        read.add(name);
         String value = variables.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     String required(String name) {
+        required.add(name);
         return optional(name).orElseThrow(() -> new SettingsException(name + " is not set"));
     }
 
@@ -96,6 +112,8 @@ final class Env {
      * {@code BOOKHOOK_KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}, so TLS and SASL pass through.
      */
     Map<String, String> kafkaClient() {
+        read.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
+        required.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
         Map<String, String> client = new TreeMap<>();
         variables.forEach((name, value) -> {
             if (name.startsWith(KAFKA_PREFIX) && value != null && !value.isBlank()) {
