@@ -51,6 +51,7 @@ public final class CaptureEngine implements AutoCloseable {
     /** Checks the database, then starts streaming on a thread of its own. */
     public static CaptureEngine start(CaptureSettings settings) {
         CapturePreflight.check(settings);
+        SlotContinuityCheck.check(settings);
         CaptureEngine capture = new CaptureEngine(settings);
         capture.executor.execute(capture.engine);
         return capture;

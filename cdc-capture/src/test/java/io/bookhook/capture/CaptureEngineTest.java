@@ -102,6 +102,39 @@ class CaptureEngineTest {
     }
 
     @Test
+    void a_dropped_slot_stops_capture_instead_of_silently_skipping_what_was_committed_meanwhile() throws Exception {
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        streamOneRowThenStop();
+        execute("SELECT pg_drop_replication_slot('" + database + "')");
+
+        assertThatThrownBy(() -> CaptureEngine.start(settings(database, stack.postgres().user())))
+                .isInstanceOf(CaptureFailedException.class)
+                .hasMessageStartingWith("replication slot '" + database + "' no longer exists, but capture's offsets in "
+                        + database + ".offsets reach LSN ")
+                .message().doesNotContain("\n");
+    }
+
+    @Test
+    void a_slot_ahead_of_the_offsets_stops_capture_instead_of_silently_skipping_the_gap() throws Exception {
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        streamOneRowThenStop();
+        execute("INSERT INTO appointments_customer (name) VALUES ('written while capture was down')");
+        execute("SELECT pg_replication_slot_advance('" + database + "', pg_current_wal_lsn())");
+
+        assertThatThrownBy(() -> CaptureEngine.start(settings(database, stack.postgres().user())))
+                .isInstanceOf(CaptureFailedException.class)
+                .hasMessageContaining("are behind replication slot '" + database + "'");
+    }
+
+    private void streamOneRowThenStop() throws Exception {
+        try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
+            capture.awaitStreaming(Duration.ofSeconds(60));
+            execute("INSERT INTO appointments_customer (name) VALUES ('first')");
+            readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1);
+        }
+    }
+
+    @Test
     void a_missing_table_stops_capture_with_one_line_naming_it_and_its_setting() {
         assertThatThrownBy(() -> CaptureEngine.start(settings(database, stack.postgres().user())))
                 .isInstanceOf(CaptureFailedException.class)
