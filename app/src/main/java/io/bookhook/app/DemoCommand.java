@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  posting to loopback and private addresses is allowed for the demo");
 
         try (EmbeddedStack stack = EmbeddedStack.start()) {
-            progress.done("Postgres " + "(wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
+            progress.done("Postgres (wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
             progress.done("Kafka (KRaft) at " + stack.kafka().bootstrapServers(), stack.kafkaStartup());
             progress.step("reference schema applied", () -> {
                 ReferenceSchema.apply(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password());
