@@ -9,6 +9,7 @@ import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
+import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,19 +203,7 @@ class CaptureEngineTest {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readAtLeast(String topic, int count) {
-        Map<String, Object> config = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "group.id", "t-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // a short extra poll so a duplicate would show up in the assertion instead of being missed
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        assertThat(records).as("records on " + topic).hasSizeGreaterThanOrEqualTo(count);
-        return records;
+        return TopicReader.readAtLeast(stack.kafka().bootstrapServers(), topic, count, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(), Duration.ofSeconds(60));
     }
 }

@@ -8,6 +8,7 @@ import io.bookhook.capture.PostgresConnection;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
+import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSchemas;
@@ -20,9 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,23 +113,11 @@ class DeriveOnRealStackTest {
         }
     }
 
-    /** Reads the events topic from the start until {@code count} events arrived, then a little longer to catch extras. */
+    /** Every event so far, in the order derive wrote them, each checked against the JSON Schema. */
     private List<ConsumerRecord<String, AppointmentEvent>> readEvents(int count) {
-        Map<String, Object> config = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "group.id", "t-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest", "isolation.level", "read_committed");
-        List<ConsumerRecord<String, AppointmentEvent>> records = new ArrayList<>();
-        try (KafkaConsumer<String, AppointmentEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                JsonSerde.of(AppointmentEvent.class).deserializer())) {
-            consumer.subscribe(List.of(topics.appointmentEvents()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
+        List<ConsumerRecord<String, AppointmentEvent>> records = new ArrayList<>(TopicReader.readAtLeast(stack.kafka().bootstrapServers(),
+                topics.appointmentEvents(), count, new StringDeserializer(), JsonSerde.of(AppointmentEvent.class).deserializer(),
+                Duration.ofSeconds(60)));
         records.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
         for (ConsumerRecord<String, AppointmentEvent> record : records) {
             assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(Json.mapper().valueToTree(record.value()))).as(record.key()).isEmpty();
