@@ -1,0 +1,69 @@
+package io.bookhook.app;
+
+import io.bookhook.ledger.DeliveryActions;
+import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.LedgerView;
+import io.bookhook.ledger.admin.AdminServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = {"Serves the admin page, its JSON API, metrics and health checks.",
+                "",
+                "The page lists deliveries and retries or resends them; /api/deliveries is its JSON API; /metrics is in the "
+                        + "Prometheus text format; /health/live and /health/ready (ready once the ledger is read to its end). "
+                        + "It has no login of its own: it listens on loopback unless --bind says otherwise; put it behind your "
+                        + "own access control."})
+final class AdminCommand extends OperatorCommand {
+
+    @Option(names = "--port", defaultValue = "8081", paramLabel = "P", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String bind;
+
+    AdminCommand() {
+        this(System.getenv());
+    }
+
+    AdminCommand(Map<String, String> environment) {
+        super(environment);
+    }
+
+    @Override
+    int run(BookhookSettings settings, PrintWriter out) throws Exception {
+        Map<String, String> client = settings.env().kafkaClient();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        // Not awaited: the admin answers /health/live at once and /health/ready once the ledger is read.
+        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
+        DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
+        AdminServer server;
+        try {
+            server = AdminServer.start(new InetSocketAddress(bind, port), ledger,
+                    new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), registry);
+        } catch (RuntimeException e) {
+            requests.close();
+            ledger.close();
+            throw e;
+        }
+        out.println("bookhook admin at " + server.uri() + " (metrics at " + server.uri().resolve("metrics") + ")");
+        out.flush();
+        AutoCloseable all = () -> {
+            server.close();
+            requests.close();
+            ledger.close();
+        };
+        return StageRunner.runUntilStopped("admin", all, ledger.stopped());
+    }
+}

@@ -1,0 +1,66 @@
+package io.bookhook.app;
+
+import io.bookhook.ledger.DeliveryActions;
+import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.LedgerView;
+import io.bookhook.ledger.RequestPublisher;
+import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.EventType;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+
+@Command(name = "resend", mixinStandardHelpOptions = true,
+        description = {"Sends an appointment's webhook again on purpose.",
+                "",
+                "Even when the receiver accepted it before: a new delivery under the same idempotency key, recorded with "
+                        + "reason 'resend'. The request goes through the bookhook.delivery-requests topic, so it is carried out "
+                        + "even if the sink is not running now.",
+                "",
+                "Exit codes: 0 requested, 1 appointment without deliveries or Kafka unreachable, 2 bad option or setting."})
+final class ResendCommand extends OperatorCommand {
+
+    @Parameters(paramLabel = "APPOINTMENT_ID", description = "The appointment whose webhook to send again.")
+    String appointmentId;
+
+    @Option(names = "--event", paramLabel = "created|confirmed", description = "Only this event (default: every event of the appointment).")
+    String event;
+
+    ResendCommand() {
+        this(System.getenv());
+    }
+
+    ResendCommand(Map<String, String> environment) {
+        super(environment);
+    }
+
+    @Override
+    int run(BookhookSettings settings, PrintWriter out) {
+        EventType eventType = parseEvent();
+        try (LedgerView ledger = caughtUpLedger(settings);
+                DeliveryRequests requests = new DeliveryRequests(promptClient(settings), settings.topics().deliveryRequests())) {
+            RequestPublisher.Submitted submitted = new DeliveryActions(ledger.index(), requests, Clock.systemUTC())
+                    .resend(appointmentId, eventType);
+            DeliveryRequest request = submitted.request();
+            out.println("resend requested for appointment " + request.appointmentId() + " ("
+                    + (eventType == null ? "every event" : eventType.wireName()) + "), request " + request.requestId());
+            out.println("the sink carries it out; follow it with: bookhook deliveries --appointment " + request.appointmentId());
+            return 0;
+        }
+    }
+
+    private EventType parseEvent() {
+        if (event == null) {
+            return null;
+        }
+        try {
+            return EventType.fromWireName(event.strip().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.bookhook.ledger;
+
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.JsonSerde;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compacted ledger materialized in memory: a consumer on a thread of its own reads the topic from the
+ * beginning ({@code read_committed}, so a sink's aborted transaction never shows), catches up to the end offsets
+ * it saw at start, and keeps following. No consumer group: the view is a reader, it owns no offsets. Queries go
+ * to {@link #index()} from any thread.
+ */
+public final class LedgerView implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerView.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String topic;
+    private final String bootstrapServers;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final LedgerIndex index = new LedgerIndex();
+    private final Deserializer<DeliveryRecord> values = JsonSerde.of(DeliveryRecord.class).deserializer();
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final AtomicLong recordsRead = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
+    private volatile boolean closing;
+    private volatile String waitingFor = "not started";
+
+    private LedgerView(Map<String, String> kafkaClient, String topic) {
+        this.topic = topic;
+        this.bootstrapServers = kafkaClient.getOrDefault(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "bookhook-ledger-view-" + UUID.randomUUID());
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Starts following {@code topic}; use {@link #awaitCaughtUp(Duration)} before trusting an answer. */
+    public static LedgerView start(Map<String, String> kafkaClient, String topic) {
+        LedgerView view = new LedgerView(kafkaClient, topic);
+        Thread follower = new Thread(view::follow, "bookhook-ledger-view");
+        follower.setDaemon(true);
+        follower.start();
+        return view;
+    }
+
+    public LedgerIndex index() {
+        return index;
+    }
+
+    /** True once the view has read everything the ledger held when it started. */
+    public boolean isCaughtUp() {
+        return caughtUp.isDone() && !caughtUp.isCompletedExceptionally() && !stopped.isDone();
+    }
+
+    /** Why the view is not caught up yet, for readiness answers. */
+    public String waitingFor() {
+        return isCaughtUp() ? "nothing" : waitingFor;
+    }
+
+    /** Blocks until caught up; an {@code UNAVAILABLE} {@link OperatorException} naming the broker when it takes longer. */
+    public void awaitCaughtUp(Duration timeout) {
+        try {
+            caughtUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw OperatorException.unavailable("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds()
+                    + " s (" + waitingFor + ")", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof OperatorException known ? known
+                    : OperatorException.unavailable("cannot read " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OperatorException.unavailable("interrupted while reading " + topic, e);
+        }
+    }
+
+    public long recordsRead() {
+        return recordsRead.get();
+    }
+
+    /** Ledger records that were not a readable {@code DeliveryRecord}: skipped, counted, logged by position only. */
+    public long unreadableRecords() {
+        return unreadable.get();
+    }
+
+    private void follow() {
+        RuntimeException failure = null;
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            waitingFor = "reading " + topic + " to its end";
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+            while (!closing) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply(record);
+                }
+                if (!caughtUp.isDone() && reached(end)) {
+                    LOG.info("ledger view caught up: {} deliveries from {}", index.size(), topic);
+                    caughtUp.complete(null);
+                }
+            }
+        } catch (WakeupException closed) {
+            // close() woke the poll up: a normal stop.
+        } catch (RuntimeException e) {
+            LOG.error("ledger view of {} stopped: {}", topic, e.toString(), e);
+            failure = e;
+            caughtUp.completeExceptionally(e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+            caughtUp.completeExceptionally(new IllegalStateException("the ledger view was closed"));
+            if (failure == null) {
+                stopped.complete(null);
+            } else {
+                stopped.completeExceptionally(failure);
+            }
+        }
+    }
+
+    /** Keeps asking while Kafka does not answer, so an admin started before Kafka becomes ready later on its own. */
+    private List<TopicPartition> awaitPartitions() {
+        while (true) {
+            try {
+                waitingFor = "metadata of " + topic + " from " + bootstrapServers;
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+                if (!partitions.isEmpty()) {
+                    return partitions;
+                }
+                waitingFor = "topic " + topic + " to exist";
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.debug("no metadata for {} yet: {}", topic, e.getMessage());
+            }
+            if (closing) {
+                throw new WakeupException();
+            }
+            pause();
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        recordsRead.incrementAndGet();
+        if (record.key() == null) {
+            unreadable.incrementAndGet();
+            LOG.warn("ignoring a ledger record without a key at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        try {
+            index.apply(record.key(), values.deserialize(record.topic(), record.value()));
+        } catch (SerializationException | IllegalArgumentException | NullPointerException e) {
+            // The value may hold personal data: log where the record is, not what it holds.
+            unreadable.incrementAndGet();
+            LOG.warn("ignoring an unreadable ledger record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(entry -> consumer.position(entry.getKey()) >= entry.getValue());
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    /** Completes when the follower thread has ended and closed its consumer; exceptionally with what stopped it. */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        try {
+            stopped.handle((ok, failed) -> null).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("ledger view did not stop within 5 s");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.bookhook.ledger.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.bookhook.ledger.LedgerView;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code /health/live} (the process answers), {@code /health/ready} (the ledger view has caught up, so answers
+ * are not stale) and {@code /metrics} in the Prometheus text format.
+ */
+final class HealthAndMetrics {
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final LedgerView view;
+    private final PrometheusMeterRegistry registry;
+
+    HealthAndMetrics(LedgerView view, PrometheusMeterRegistry registry) {
+        this.view = view;
+        this.registry = registry;
+    }
+
+    void live(HttpExchange exchange) throws IOException {
+        Exchanges.json(exchange, 200, Map.of("status", "up"));
+    }
+
+    void ready(HttpExchange exchange) throws IOException {
+        if (view.isCaughtUp()) {
+            Exchanges.json(exchange, 200, Map.of("status", "ready"));
+        } else {
+            Exchanges.json(exchange, 503, Map.of("status", "not ready", "waiting_for", view.waitingFor()));
+        }
+    }
+
+    void metrics(HttpExchange exchange) throws IOException {
+        Exchanges.send(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+}

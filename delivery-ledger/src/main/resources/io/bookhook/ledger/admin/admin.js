@@ -1,0 +1,111 @@
+// The admin page: plain DOM, no framework, no build step. Every value from the ledger is written with
+// textContent, never as HTML: response excerpts come from receivers and must not run in this page.
+'use strict';
+
+const ACTION_HEADER = {'X-Bookhook-Action': 'page'};
+let selectedId = null;
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function say(text, isError) {
+  const message = document.getElementById('message');
+  message.textContent = text;
+  message.className = isError ? 'error' : '';
+}
+
+async function getJson(url) {
+  const response = await fetch(url, {headers: {'Accept': 'application/json'}});
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+async function loadList() {
+  const params = new URLSearchParams({
+    status: document.getElementById('filter-status').value,
+    appointment: document.getElementById('filter-appointment').value.trim()
+  });
+  try {
+    const body = await getJson('api/deliveries?' + params);
+    renderList(body.deliveries);
+    document.getElementById('counts').textContent =
+      Object.entries(body.counts).map(([status, n]) => status + ': ' + n).join(' · ');
+  } catch (error) {
+    say('Cannot list deliveries: ' + error.message, true);
+  }
+}
+
+function renderList(deliveries) {
+  const tbody = document.querySelector('#deliveries tbody');
+  tbody.replaceChildren(...deliveries.map(d => {
+    const row = el('tr');
+    row.dataset.deliveryId = d.delivery_id;
+    if (d.delivery_id === selectedId) row.classList.add('selected');
+    row.append(el('td', d.delivery_id.substring(0, 8)), el('td', d.idempotency_key),
+      el('td', d.status, 'status status-' + d.status), el('td', d.attempts, 'attempts'),
+      el('td', d.last_response_code ?? '-'), el('td', d.reason), el('td', d.updated_at ?? '-'));
+    const note = el('td');
+    if (d.requested) note.append(el('span', d.requested.action + ' requested', 'requested'));
+    row.append(note);
+    row.addEventListener('click', () => showDetail(d.delivery_id));
+    return row;
+  }));
+}
+
+async function showDetail(id) {
+  selectedId = id;
+  try {
+    const d = await getJson('api/deliveries/' + encodeURIComponent(id));
+    document.getElementById('detail').hidden = false;
+    document.getElementById('detail-id').textContent = d.delivery_id;
+    const fields = document.getElementById('detail-fields');
+    fields.replaceChildren();
+    for (const [label, value] of [['Idempotency key', d.idempotency_key], ['Appointment', d.appointment_id],
+      ['Event', d.event_type], ['Status', d.status], ['Attempts', d.attempts], ['Last response code', d.last_response_code],
+      ['Last error', d.last_error], ['Response excerpt', d.response_excerpt], ['Reason', d.reason],
+      ['Created', d.created_at], ['Updated', d.updated_at],
+      ['Requested', d.requested ? d.requested.action + ' at ' + d.requested.requested_at : null]]) {
+      fields.append(el('dt', label), el('dd', value ?? '-'));
+    }
+    const retry = document.getElementById('retry-button');
+    const final = d.status === 'delivered' || d.status === 'skipped';
+    retry.disabled = final;
+    retry.title = final ? 'The receiver has it already: use Resend to send it again on purpose.' : '';
+    retry.onclick = () => act('api/deliveries/' + encodeURIComponent(d.delivery_id) + '/retry');
+    const resend = document.getElementById('resend-button');
+    resend.textContent = 'Resend ' + (d.event_type || 'all events') + ' of appointment ' + d.appointment_id;
+    resend.onclick = () => act('api/appointments/' + encodeURIComponent(d.appointment_id) + '/resend'
+      + (d.event_type ? '?event=' + encodeURIComponent(d.event_type) : ''));
+    document.getElementById('detail-same-key').replaceChildren(
+      ...d.same_key.map(o => el('li', o.delivery_id + ' · ' + o.reason + ' · ' + o.status + ' · ' + o.attempts + ' attempt(s)')));
+    document.getElementById('detail-payload').textContent = JSON.stringify(d.payload, null, 2);
+  } catch (error) {
+    say('Cannot show delivery ' + id + ': ' + error.message, true);
+  }
+}
+
+async function act(url) {
+  try {
+    const response = await fetch(url, {method: 'POST', headers: ACTION_HEADER});
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    say(body.request.action + ' requested (request ' + body.request.request_id + '); the sink carries it out and the ledger shows the new attempt.');
+    await loadList();
+    if (selectedId) await showDetail(selectedId);
+  } catch (error) {
+    say('Refused: ' + error.message, true);
+  }
+}
+
+document.getElementById('filters').addEventListener('submit', event => {
+  event.preventDefault();
+  loadList();
+});
+loadList();
+// The ledger keeps changing while the sink works: follow it.
+setInterval(() => { loadList(); if (selectedId) showDetail(selectedId); }, 3000);

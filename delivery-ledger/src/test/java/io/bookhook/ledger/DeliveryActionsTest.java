@@ -1,0 +1,105 @@
+package io.bookhook.ledger;
+
+import static io.bookhook.ledger.Deliveries.delivered;
+import static io.bookhook.ledger.Deliveries.failed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.EventType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rules of retry and resend, on a plain index; the requests go to a list instead of Kafka. */
+class DeliveryActionsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    private final LedgerIndex index = new LedgerIndex();
+    private final List<DeliveryRequest> published = new ArrayList<>();
+    private final DeliveryActions actions = new DeliveryActions(index,
+            request -> {
+                published.add(request);
+                return new RequestPublisher.Submitted(request, 0, published.size() - 1);
+            },
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @BeforeEach
+    void ledger() {
+        index.apply("failed-1", failed("failed-1", "42", EventType.CONFIRMED));
+        index.apply("delivered-1", delivered("delivered-1", "42", EventType.CREATED));
+    }
+
+    @Test
+    void should_request_a_retry_of_a_failed_delivery_keyed_by_its_appointment() {
+        RequestPublisher.Submitted submitted = actions.retry("failed-1");
+
+        assertThat(published).containsExactly(submitted.request());
+        DeliveryRequest request = submitted.request();
+        assertThat(request.action()).isEqualTo(DeliveryRequest.Action.RETRY);
+        assertThat(request.deliveryId()).isEqualTo("failed-1");
+        assertThat(request.items()).singleElement().satisfies(item -> {
+            assertThat(item.idempotencyKey()).isEqualTo("appointment:42:confirmed");
+            assertThat(item.attemptsSoFar()).isEqualTo(3);
+            assertThat(item.payload().get("event_type").asText()).isEqualTo("confirmed");
+        });
+        assertThat(request.appointmentId()).isEqualTo("42");
+        assertThat(request.eventType()).isEqualTo(EventType.CONFIRMED);
+        assertThat(request.kafkaKey()).isEqualTo("42");
+        assertThat(request.requestedAt()).isEqualTo(NOW);
+        assertThat(request.requestId()).isNotBlank();
+    }
+
+    @Test
+    void should_refuse_to_retry_an_unknown_delivery() {
+        assertThatThrownBy(() -> actions.retry("nope"))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.NOT_FOUND))
+                .hasMessage("no delivery 'nope' in the ledger");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void should_refuse_to_retry_what_the_receiver_accepted_and_point_to_resend() {
+        assertThatThrownBy(() -> actions.retry("delivered-1"))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
+                .hasMessage("delivery delivered-1 (appointment:42:created) is delivered: the receiver has it already;"
+                        + " to send it again on purpose, bookhook resend 42 --event created");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void should_request_a_resend_of_one_event_or_of_all() {
+        DeliveryRequest one = actions.resend("42", EventType.CREATED).request();
+        DeliveryRequest all = actions.resend("42", null).request();
+
+        assertThat(one.action()).isEqualTo(DeliveryRequest.Action.RESEND);
+        assertThat(one.appointmentId()).isEqualTo("42");
+        assertThat(one.eventType()).isEqualTo(EventType.CREATED);
+        assertThat(all.eventType()).isNull();
+        assertThat(one.items()).extracting(DeliveryRequest.Item::idempotencyKey).containsExactly("appointment:42:created");
+        assertThat(all.items()).extracting(DeliveryRequest.Item::idempotencyKey)
+                .containsExactly("appointment:42:created", "appointment:42:confirmed");
+        assertThat(all.items()).allSatisfy(item -> {
+            assertThat(item.deliveryId()).isNull();
+            assertThat(item.payload().get("idempotency_key").asText()).isEqualTo(item.idempotencyKey());
+        });
+        assertThat(one.requestId()).isNotEqualTo(all.requestId());
+        assertThat(published).containsExactly(one, all);
+    }
+
+    @Test
+    void should_refuse_to_resend_an_appointment_without_deliveries_or_without_that_event() {
+        assertThatThrownBy(() -> actions.resend("7", null))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.NOT_FOUND))
+                .hasMessage("no deliveries for appointment '7' in the ledger");
+        index.apply("only-created", failed("only-created", "8", EventType.CREATED));
+        assertThatThrownBy(() -> actions.resend("8", EventType.CONFIRMED))
+                .hasMessage("appointment '8' has no confirmed delivery in the ledger (it has: created)");
+        assertThat(published).isEmpty();
+    }
+}

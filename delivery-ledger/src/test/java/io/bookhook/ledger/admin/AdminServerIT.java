@@ -1,0 +1,154 @@
+package io.bookhook.ledger.admin;
+
+import static io.bookhook.ledger.Deliveries.delivered;
+import static io.bookhook.ledger.Deliveries.failed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.Json;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin port over HTTP, on a real ledger: the JSON API, its refusals, metrics and health. */
+class AdminServerIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private AdminFixture admin;
+
+    @BeforeEach
+    void ledgerWithOneFailedAndOneDeliveredDelivery() {
+        admin = new AdminFixture();
+        admin.broker.writeLedger(failed("d-failed", "42", EventType.CONFIRMED), delivered("d-delivered", "42", EventType.CREATED),
+                delivered("d-other", "7", EventType.CREATED));
+        await().atMost(Duration.ofSeconds(15)).until(() -> get("/health/ready").statusCode() == 200
+                && Json.mapper().readTree(get("/api/deliveries").body()).get("deliveries").size() == 3);
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+    }
+
+    @Test
+    void should_list_deliveries_filtered_by_status_and_appointment() throws Exception {
+        assertThat(ids(get("/api/deliveries"))).containsExactlyInAnyOrder("d-failed", "d-delivered", "d-other");
+        assertThat(ids(get("/api/deliveries?status=delivered&appointment=42"))).containsExactly("d-delivered");
+        assertThat(ids(get("/api/deliveries?status=failed&appointment="))).containsExactly("d-failed");
+        JsonNode list = Json.mapper().readTree(get("/api/deliveries").body());
+        assertThat(list.at("/counts/delivered").asInt()).isEqualTo(2);
+        assertThat(list.at("/deliveries/0").has("payload")).as("lists leave payloads out").isFalse();
+
+        HttpResponse<String> bad = get("/api/deliveries?status=lost");
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void should_show_one_delivery_with_its_payload_and_404_an_unknown_one() throws Exception {
+        HttpResponse<String> one = get("/api/deliveries/d-failed");
+        JsonNode body = Json.mapper().readTree(one.body());
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(body.get("status").asText()).isEqualTo("failed");
+        assertThat(body.get("attempts").asInt()).isEqualTo(3);
+        assertThat(body.get("last_response_code").asInt()).isEqualTo(503);
+        assertThat(body.at("/payload/idempotency_key").asText()).isEqualTo("appointment:42:confirmed");
+
+        HttpResponse<String> unknown = get("/api/deliveries/nope");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.mapper().readTree(unknown.body()).get("error").asText()).isEqualTo("no delivery 'nope' in the ledger");
+    }
+
+    @Test
+    void should_write_a_retry_request_and_mark_the_delivery_requested_until_the_ledger_moves() throws Exception {
+        HttpResponse<String> accepted = post("/api/deliveries/d-failed/retry", true);
+
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        List<ConsumerRecord<String, DeliveryRequest>> stored = admin.broker.requests();
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).value().action()).isEqualTo(DeliveryRequest.Action.RETRY);
+        assertThat(stored.get(0).value().deliveryId()).isEqualTo("d-failed");
+        assertThat(stored.get(0).key()).isEqualTo("42");
+        assertThat(Json.mapper().readTree(get("/api/deliveries/d-failed").body()).at("/requested/action").asText()).isEqualTo("retry");
+
+        // The sink's next record for the delivery is newer than the request: the mark goes.
+        admin.broker.writeLedger(failed("d-failed", "42", EventType.CONFIRMED).next(DeliveryStatus.DELIVERED, 4, 200, null, "ok",
+                java.time.Instant.now().plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode after = Json.mapper().readTree(get("/api/deliveries/d-failed").body());
+            assertThat(after.get("status").asText()).isEqualTo("delivered");
+            assertThat(after.has("requested")).isFalse();
+        });
+    }
+
+    @Test
+    void should_refuse_what_the_cli_refuses_and_posts_without_the_action_header() throws Exception {
+        assertThat(post("/api/deliveries/d-delivered/retry", true).statusCode()).isEqualTo(409);
+        assertThat(post("/api/deliveries/nope/retry", true).statusCode()).isEqualTo(404);
+        assertThat(post("/api/appointments/99/resend", true).statusCode()).isEqualTo(404);
+        assertThat(post("/api/appointments/42/resend?event=cancelled", true).statusCode()).isEqualTo(400);
+        assertThat(post("/api/deliveries/d-failed/retry", false).statusCode()).isEqualTo(403);
+        assertThat(admin.broker.requests()).isEmpty();
+
+        assertThat(post("/api/appointments/42/resend?event=created", true).statusCode()).isEqualTo(202);
+        assertThat(admin.broker.requests()).extracting(r -> r.value().action()).containsExactly(DeliveryRequest.Action.RESEND);
+    }
+
+    @Test
+    void should_move_the_delivery_gauges_with_the_ledger_and_count_requests() throws Exception {
+        assertThat(get("/metrics").body())
+                .contains("bookhook_ledger_deliveries{status=\"failed\"} 1")
+                .contains("bookhook_ledger_deliveries{status=\"delivered\"} 2")
+                .contains("bookhook_ledger_view_ready 1");
+
+        admin.broker.writeLedger(failed("d-new", "8", EventType.CREATED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/deliveries/d-new").statusCode() == 200);
+        assertThat(post("/api/deliveries/d-new/retry", true).statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/metrics").body())
+                .contains("bookhook_ledger_deliveries{status=\"failed\"} 2")
+                .contains("bookhook_operator_requests_total{action=\"retry\"} 1"));
+        HttpResponse<String> metrics = get("/metrics");
+        assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain; version=0.0.4");
+    }
+
+    @Test
+    void should_answer_live_at_once_and_serve_the_page() throws Exception {
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+        assertThat(page.body()).contains("<script src=\"admin.js\"");
+        assertThat(get("/admin.js").body()).contains("textContent");
+        assertThat(get("/etc/passwd").statusCode()).isEqualTo(404);
+    }
+
+    private List<String> ids(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new java.util.ArrayList<>();
+        Json.mapper().readTree(response.body()).get("deliveries").forEach(d -> ids.add(d.get("delivery_id").asText()));
+        return ids;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, boolean withActionHeader) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (withActionHeader) {
+            request.header(DeliveriesApi.ACTION_HEADER, "test");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
