@@ -6,7 +6,9 @@ import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
+import io.bookhook.sink.SignatureMode;
 import io.bookhook.sink.SinkSettings;
+import io.bookhook.sink.SinkSettingsBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,14 +128,41 @@ final class BookhookSettings {
     }
 
     SinkSettings sink() {
-        return SinkSettings.builder(env.httpUrl("MAKE_WEBHOOK_URL"), env.required("MAKE_WEBHOOK_SECRET"), env.kafkaClient())
+        SignatureMode mode = signatureMode();
+        List<String> standardSecrets = env.list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS");
+        if (mode != SignatureMode.MAKE && standardSecrets.isEmpty()) {
+            throw new SettingsException("BOOKHOOK_STANDARD_WEBHOOK_SECRETS is not set (needed when BOOKHOOK_SIGNATURE_MODE is "
+                    + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        SinkSettingsBuilder builder = SinkSettings.builder(env.httpUrl("MAKE_WEBHOOK_URL"), env.required("MAKE_WEBHOOK_SECRET"), env.kafkaClient())
+                .signatureMode(mode)
+                .standardSecrets(standardSecrets)
                 .allowPrivateTargets(env.bool("BOOKHOOK_ALLOW_PRIVATE_TARGETS", false))
                 .connectTimeout(env.duration("BOOKHOOK_CONNECT_TIMEOUT", SinkSettings.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(env.duration("BOOKHOOK_REQUEST_TIMEOUT", SinkSettings.DEFAULT_REQUEST_TIMEOUT))
                 .maxAttempts(env.integer("BOOKHOOK_RETRY_MAX_ATTEMPTS", SinkSettings.DEFAULT_MAX_ATTEMPTS, 1, 1000))
                 .firstBackoff(env.duration("BOOKHOOK_RETRY_FIRST_INTERVAL", SinkSettings.DEFAULT_FIRST_BACKOFF))
+                .retryMultiplier(env.decimal("BOOKHOOK_RETRY_MULTIPLIER", SinkSettings.DEFAULT_RETRY_MULTIPLIER, 1, 100))
+                .maxBackoff(env.duration("BOOKHOOK_RETRY_MAX_INTERVAL", SinkSettings.DEFAULT_RETRY_MAX_INTERVAL))
+                .retryJitter(env.decimal("BOOKHOOK_RETRY_JITTER", SinkSettings.DEFAULT_RETRY_JITTER, 0, 0.99))
+                .maxRetryAfter(env.duration("BOOKHOOK_RETRY_AFTER_MAX", SinkSettings.DEFAULT_MAX_RETRY_AFTER))
+                .goneHold(env.duration("BOOKHOOK_GONE_HOLD", SinkSettings.DEFAULT_GONE_HOLD))
                 .topics(topics())
-                .groupId(env.string("BOOKHOOK_SINK_GROUP_ID", SinkSettings.DEFAULT_GROUP_ID))
-                .build();
+                .groupId(env.string("BOOKHOOK_SINK_GROUP_ID", SinkSettings.DEFAULT_GROUP_ID));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // The sink's own checks name its fields; their messages never carry secret values.
+            throw new SettingsException("sink settings: " + e.getMessage());
+        }
+    }
+
+    private SignatureMode signatureMode() {
+        String raw = env.string("BOOKHOOK_SIGNATURE_MODE", SinkSettings.DEFAULT_SIGNATURE_MODE.name());
+        try {
+            return SignatureMode.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("BOOKHOOK_SIGNATURE_MODE must be make, standard or both, got '" + raw + "'");
+        }
     }
 }

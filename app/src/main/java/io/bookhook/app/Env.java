@@ -3,6 +3,8 @@ package io.bookhook.app;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +67,28 @@ final class Env {
         } catch (NumberFormatException e) {
             throw new SettingsException(name + " must be a whole number, got '" + raw.get() + "'");
         }
+    }
+
+    double decimal(String name, double defaultValue, double min, double max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(raw.get());
+            if (!(value >= min && value <= max)) {
+                throw new SettingsException(name + " must be between " + min + " and " + max + ", got " + raw.get());
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new SettingsException(name + " must be a number, got '" + raw.get() + "'");
+        }
+    }
+
+    /** A comma-separated list; empty when unset. Values are not echoed: lists of secrets are read this way. */
+    List<String> list(String name) {
+        return optional(name).map(raw -> Arrays.stream(raw.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList())
+                .orElse(List.of());
     }
 
     boolean bool(String name, boolean defaultValue) {

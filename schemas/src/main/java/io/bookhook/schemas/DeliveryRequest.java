@@ -1,57 +1,100 @@
 package io.bookhook.schemas;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * An operator's request to the sink, the value of {@code bookhook.delivery-requests}: retry one delivery, or
  * resend an appointment's event(s) on purpose. Requests travel through Kafka so they are never lost, whether
- * or not a sink runs when they are made.
+ * or not a sink runs when they are made. The operator tool reads the ledger when it asks, so each item carries
+ * the payload to post: the sink needs no copy of every payload ever delivered.
  *
- * @param requestId     unique per request, so a request read twice is carried out once
- * @param action        {@code retry} (needs {@code deliveryId}) or {@code resend} (needs {@code appointmentId})
- * @param deliveryId    the delivery to retry
- * @param appointmentId the appointment to resend
- * @param eventType     for a resend: one event type, or null for every event derived for the appointment
+ * @param requestId     unique per request; resend deliveries take ids derived from it, so a request read twice
+ *                      lands on the same ledger entries
+ * @param action        {@code retry}: one more attempt of an existing delivery; {@code resend}: new deliveries
+ * @param appointmentId the appointment, also the Kafka key, so one appointment's requests keep their order
+ * @param eventType     for a resend of one event type; null when every derived event is resent
+ * @param items         the deliveries to attempt, in order
  */
-@JsonPropertyOrder({"request_id", "action", "delivery_id", "appointment_id", "event_type", "requested_at"})
+@JsonPropertyOrder({"request_id", "action", "appointment_id", "event_type", "requested_at", "items"})
 public record DeliveryRequest(
         @JsonProperty("request_id") String requestId,
         @JsonProperty("action") Action action,
-        @JsonProperty("delivery_id") String deliveryId,
         @JsonProperty("appointment_id") String appointmentId,
         @JsonProperty("event_type") EventType eventType,
-        @JsonProperty("requested_at") Instant requestedAt) {
+        @JsonProperty("requested_at") Instant requestedAt,
+        @JsonProperty("items") List<Item> items) {
 
     public enum Action {
         @JsonProperty("retry") RETRY,
         @JsonProperty("resend") RESEND
     }
 
+    /**
+     * One delivery to attempt.
+     *
+     * @param deliveryId        the delivery to retry; null for a resend (the sink derives a new id)
+     * @param idempotencyKey    the key the receiver deduplicates on, unchanged by retries and resends
+     * @param attemptsSoFar     attempts the delivery already had, so attempt numbers continue
+     * @param payload           the event as derived, from the ledger
+     */
+    @JsonPropertyOrder({"delivery_id", "idempotency_key", "attempts_so_far", "payload"})
+    public record Item(
+            @JsonProperty("delivery_id") String deliveryId,
+            @JsonProperty("idempotency_key") String idempotencyKey,
+            @JsonProperty("attempts_so_far") int attemptsSoFar,
+            @JsonProperty("payload") JsonNode payload) {
+
+        public Item {
+            Objects.requireNonNull(idempotencyKey, "idempotency_key");
+            Objects.requireNonNull(payload, "payload");
+            IdempotencyKey.parse(idempotencyKey);
+        }
+
+        public IdempotencyKey key() {
+            return IdempotencyKey.parse(idempotencyKey);
+        }
+    }
+
     public DeliveryRequest {
         Objects.requireNonNull(requestId, "request_id");
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(appointmentId, "appointment_id");
         Objects.requireNonNull(requestedAt, "requested_at");
-        if (action == Action.RETRY && deliveryId == null) {
-            throw new IllegalArgumentException("a retry request needs a delivery_id");
+        items = items == null ? List.of() : List.copyOf(items);
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("a request needs at least one item");
         }
-        if (action == Action.RESEND && appointmentId == null) {
-            throw new IllegalArgumentException("a resend request needs an appointment_id");
+        if (action == Action.RETRY && (items.size() != 1 || items.get(0).deliveryId() == null)) {
+            throw new IllegalArgumentException("a retry request names exactly one delivery_id");
         }
     }
 
-    public static DeliveryRequest retry(String requestId, String deliveryId, Instant now) {
-        return new DeliveryRequest(requestId, Action.RETRY, deliveryId, null, null, now);
+    /** One more attempt of an existing delivery, with its stored payload. */
+    public static DeliveryRequest retry(String requestId, DeliveryRecord delivery, Instant now) {
+        return new DeliveryRequest(requestId, Action.RETRY, delivery.appointmentId(), delivery.eventType(), now,
+                List.of(new Item(delivery.deliveryId(), delivery.idempotencyKey(), delivery.attempts(), delivery.payload())));
     }
 
-    public static DeliveryRequest resend(String requestId, String appointmentId, EventType eventType, Instant now) {
-        return new DeliveryRequest(requestId, Action.RESEND, null, appointmentId, eventType, now);
+    /** New deliveries of the given events of one appointment, under their unchanged idempotency keys. */
+    public static DeliveryRequest resend(String requestId, String appointmentId, EventType eventType, List<Item> items, Instant now) {
+        return new DeliveryRequest(requestId, Action.RESEND, appointmentId, eventType, now, items);
+    }
+
+    /** The delivery a retry names; null for a resend. */
+    @JsonIgnore
+    public String deliveryId() {
+        return action == Action.RETRY ? items.get(0).deliveryId() : null;
     }
 
     /** The key on the requests topic: the appointment, so requests for one appointment keep their order. */
+    @JsonIgnore
     public String kafkaKey() {
-        return appointmentId != null ? appointmentId : deliveryId;
+        return appointmentId;
     }
 }

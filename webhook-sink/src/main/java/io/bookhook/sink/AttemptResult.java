@@ -22,8 +22,27 @@ public record AttemptResult(Integer statusCode, String error, String responseExc
         }
     }
 
-    /** No response at all: always worth another try. */
+    /** No response at all: worth another try. */
     static AttemptResult noResponse(String error) {
         return new AttemptResult(null, error, null, Verdict.RETRYABLE, null);
+    }
+
+    /** Not sent, and asking again would not change that (a private target). */
+    static AttemptResult refused(String error) {
+        return new AttemptResult(null, error, null, Verdict.FAILED, null);
+    }
+
+    AttemptResult withError(String newError) {
+        return new AttemptResult(statusCode, newError, responseExcerpt, verdict, retryAfter);
+    }
+
+    /** 410 Gone: the receiver paused or removed the endpoint. */
+    boolean gone() {
+        return statusCode != null && statusCode == 410;
+    }
+
+    /** One short phrase for logs and the ledger. */
+    String describe() {
+        return statusCode != null ? "HTTP " + statusCode + (error == null ? "" : " (" + error + ")") : error;
     }
 }

@@ -6,48 +6,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Posts one delivery until it is delivered, fails for good, or the policy gives up. The one place that
- * decides about retrying, so it can be swapped for the resilience4j version without touching the loop.
+ * Posts one delivery until it is delivered, fails for good, or the schedule gives up. The retry decisions are
+ * resilience4j's ({@link RetryDecisions}); the waiting is the lane's, so it can end early when the lane stops.
  */
 final class DeliveryAttempts {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempts.class);
 
-    /** Waits between attempts; throws when the sink is closing so the delivery is abandoned, not recorded. */
+    /** How a lane waits; throws when it is stopping, so the delivery is abandoned, never half-recorded. */
     @FunctionalInterface
     interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
+        void sleep(Duration duration) throws DeliveryAbandoned;
+    }
+
+    /** Told about each attempt that will be retried, so the ledger can say {@code retrying}. */
+    @FunctionalInterface
+    interface RetryListener {
+        void retrying(int attempt, AttemptResult result, Duration wait);
     }
 
     private final WebhookPoster poster;
-    private final RetryPolicy policy;
-    private final Pause pause;
+    private final RetryDecisions decisions;
+    private final EndpointHold hold;
 
-    DeliveryAttempts(WebhookPoster poster, RetryPolicy policy, Pause pause) {
+    DeliveryAttempts(WebhookPoster poster, RetryDecisions decisions, EndpointHold hold) {
         this.poster = poster;
-        this.policy = policy;
-        this.pause = pause;
+        this.decisions = decisions;
+        this.hold = hold;
     }
 
-    DeliveryOutcome deliver(WebhookRequest first) throws InterruptedException {
+    DeliveryOutcome deliver(WebhookRequest first, RetryListener listener, Pause pause) throws DeliveryAbandoned {
+        RetryDecisions.Delivery schedule = decisions.start();
         WebhookRequest request = first;
         while (true) {
+            awaitEndpoint(pause);
             AttemptResult result = poster.post(request);
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("interrupted during attempt " + request.attempt());
+            if (result.gone()) {
+                hold.gone();
+                LOG.warn("receiver answered 410 Gone to {}: holding all deliveries for {}", request.deliveryId(), hold.length());
+                return new DeliveryOutcome(request.attempt(), result.withError("endpoint gone (410): the receiver paused or removed it; "
+                        + "deliveries held for " + hold.length() + ", this one stays retryable"));
             }
-            Optional<Duration> delay = policy.delayAfter(request.attempt(), result);
-            if (delay.isEmpty()) {
+            Optional<Duration> wait = schedule.after(result);
+            if (wait.isEmpty()) {
                 return new DeliveryOutcome(request.attempt(), result);
             }
-            LOG.info("delivery {} ({}) attempt {} got {}; retrying in {} ms", request.deliveryId(),
-                    request.idempotencyKey(), request.attempt(), describe(result), delay.get().toMillis());
-            pause.sleep(delay.get());
+            LOG.info("delivery {} ({}) attempt {} got {}; retrying in {} ms", request.deliveryId(), request.idempotencyKey(),
+                    request.attempt(), result.describe(), wait.get().toMillis());
+            listener.retrying(request.attempt(), result, wait.get());
+            pause.sleep(wait.get());
             request = request.withAttempt(request.attempt() + 1);
         }
     }
 
-    static String describe(AttemptResult result) {
-        return result.statusCode() != null ? "HTTP " + result.statusCode() : result.error();
+    /** One manual attempt (an operator's retry): it neither starts nor restarts a backoff schedule. */
+    DeliveryOutcome attemptOnce(WebhookRequest request, Pause pause) throws DeliveryAbandoned {
+        awaitEndpoint(pause);
+        AttemptResult result = poster.post(request);
+        if (result.gone()) {
+            hold.gone();
+        }
+        return new DeliveryOutcome(request.attempt(), result);
+    }
+
+    private void awaitEndpoint(Pause pause) throws DeliveryAbandoned {
+        Duration held = hold.remaining();
+        while (!held.isZero()) {
+            pause.sleep(held);
+            held = hold.remaining();
+        }
     }
 }

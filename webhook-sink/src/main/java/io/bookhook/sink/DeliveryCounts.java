@@ -8,14 +8,17 @@ public final class DeliveryCounts {
 
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
-    void addCommitted(List<RecordOutcome> outcomes) {
-        for (RecordOutcome outcome : outcomes) {
-            switch (outcome.kind()) {
+    void addCommitted(List<LaneWrite> writes) {
+        for (LaneWrite write : writes) {
+            switch (write.kind()) {
                 case DELIVERED -> delivered.incrementAndGet();
                 case FAILED -> failed.incrementAndGet();
+                case SKIPPED -> skipped.incrementAndGet();
                 case DEAD_LETTERED -> deadLettered.incrementAndGet();
+                case INTERMEDIATE, CONSUMED -> { }
             }
         }
     }
@@ -29,12 +32,17 @@ public final class DeliveryCounts {
         return failed.get();
     }
 
+    /** Read again (a replay) but not posted, because the ledger already had them delivered. */
+    public long skipped() {
+        return skipped.get();
+    }
+
     public long deadLettered() {
         return deadLettered.get();
     }
 
     @Override
     public String toString() {
-        return "delivered=" + delivered + ", failed=" + failed + ", deadLettered=" + deadLettered;
+        return "delivered=" + delivered + ", failed=" + failed + ", skipped=" + skipped + ", deadLettered=" + deadLettered;
     }
 }

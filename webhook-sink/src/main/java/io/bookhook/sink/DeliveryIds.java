@@ -5,7 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.bookhook.schemas.IdempotencyKey;
 import java.util.UUID;
 
-/** Delivery ids: the ledger key and the {@code X-Delivery-Id} header. */
+/** Delivery ids (the ledger key and {@code X-Delivery-Id}) and Standard Webhooks message ids. */
 public final class DeliveryIds {
 
     private DeliveryIds() {
@@ -19,8 +19,29 @@ public final class DeliveryIds {
         return UUID.nameUUIDFromBytes(("event|" + key).getBytes(UTF_8)).toString();
     }
 
-    /** A fresh id for a delivery an operator asks for on purpose (resend), which must not overwrite the original. */
-    public static String random() {
-        return UUID.randomUUID().toString();
+    /**
+     * The ledger entry saying that the event at {@code source} ({@code topic-partition@offset}) was read again
+     * and not posted because its key was delivered before. A separate id, so the record of the delivery that
+     * did go out is not overwritten in the compacted ledger; deterministic, so reading the same offset yet
+     * again writes the same entry.
+     */
+    public static String forSkip(IdempotencyKey key, String source) {
+        return UUID.nameUUIDFromBytes(("skip|" + key + "|" + source).getBytes(UTF_8)).toString();
+    }
+
+    /**
+     * The Standard Webhooks {@code webhook-id}: one per idempotency key, the same on every attempt, replay and
+     * resend, so a receiver deduplicating on it (as the spec advises) drops what it already has.
+     */
+    public static String webhookId(IdempotencyKey key) {
+        return "msg_" + UUID.nameUUIDFromBytes(("webhook|" + key).getBytes(UTF_8)).toString().replace("-", "");
+    }
+
+    /**
+     * The id of a delivery an operator asked for on purpose (resend): new, so it never overwrites the original
+     * delivery's ledger entry, and derived from the request, so the same request read twice lands on one entry.
+     */
+    public static String forResend(String requestId, IdempotencyKey key) {
+        return UUID.nameUUIDFromBytes(("resend|" + requestId + "|" + key).getBytes(UTF_8)).toString();
     }
 }

@@ -2,79 +2,101 @@ package io.bookhook.sink;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.bookhook.sink.signing.MakeSignature;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
-/** Signs and posts with the JDK client; each attempt ends by {@code deadline}, body included. */
+/**
+ * Signs and posts with OkHttp. Each attempt ends by {@code deadline} whatever the receiver does (the client's
+ * call timeout spans connect, request, headers and body), and at most {@link #MAX_RESPONSE_BYTES} of the body
+ * are read: the rest is dropped with the connection.
+ */
 final class HttpWebhookPoster implements WebhookPoster {
 
     static final int MAX_RESPONSE_BYTES = 4 * 1024;
+    private static final MediaType JSON = MediaType.get("application/json");
 
-    private final HttpClient client;
-    private final MakeSignature signature;
+    private final OkHttpClient client;
+    private final RequestSigning signing;
     private final ResponseClassifier classifier;
     private final Duration deadline;
 
-    HttpWebhookPoster(HttpClient client, MakeSignature signature, ResponseClassifier classifier, Duration deadline) {
+    HttpWebhookPoster(OkHttpClient client, RequestSigning signing, ResponseClassifier classifier, Duration deadline) {
         this.client = client;
-        this.signature = signature;
+        this.signing = signing;
         this.classifier = classifier;
         this.deadline = deadline;
     }
 
     @Override
     public AttemptResult post(WebhookRequest request) {
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(toHttp(request), info -> new BoundedBodySubscriber(MAX_RESPONSE_BYTES));
+        Call call = client.newCall(toHttp(request));
+        Response response;
         try {
-            // HttpRequest.timeout covers only the wait for headers on JDK 17: a receiver that sends headers
-            // and then stalls mid-body would hold the attempt forever without this outer bound.
-            HttpResponse<byte[]> response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            return classifier.response(response.statusCode(),
-                    response.headers().firstValue("Retry-After").orElse(null), excerpt(response.body()));
-        } catch (TimeoutException e) {
+            response = call.execute();
+        } catch (IOException e) {
             return ResponseClassifier.failure(e, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ResponseClassifier.failure(e, deadline);
-        } catch (ExecutionException | CompletionException e) {
-            return ResponseClassifier.failure(rootOf(e), deadline);
-        } finally {
-            // Aborts the exchange (JDK 16+) when it is still running, releasing its connection.
-            exchange.cancel(true);
+        }
+        try (response) {
+            ByteArrayOutputStream kept = new ByteArrayOutputStream();
+            String bodyError = readAtMost(response.body().byteStream(), kept);
+            // The status decides: a 2xx whose body then stalls was still accepted, and retrying it would only
+            // hand the receiver a duplicate.
+            AttemptResult result = classifier.response(response.code(), response.header("Retry-After"), excerpt(kept));
+            return bodyError == null ? result : result.withError(bodyError);
         }
     }
 
-    private HttpRequest toHttp(WebhookRequest request) {
-        return HttpRequest.newBuilder(request.target())
-                .timeout(deadline)
-                .header("Content-Type", "application/json")
-                .header(MakeSignature.HEADER, signature.sign(request.body()))
+    /** Null when the body (or its first bytes) was read; otherwise why reading stopped. */
+    private String readAtMost(InputStream body, ByteArrayOutputStream kept) {
+        byte[] chunk = new byte[1024];
+        try {
+            while (kept.size() < MAX_RESPONSE_BYTES) {
+                int read = body.read(chunk, 0, Math.min(chunk.length, MAX_RESPONSE_BYTES - kept.size()));
+                if (read < 0) {
+                    break;
+                }
+                kept.write(chunk, 0, read);
+            }
+            return null;
+        } catch (IOException e) {
+            return "response body cut off: " + ResponseClassifier.describe(e, deadline);
+        }
+    }
+
+    private Request toHttp(WebhookRequest request) {
+        Request.Builder http = new Request.Builder()
+                .url(request.target().toString())
                 .header("X-Idempotency-Key", request.idempotencyKey().toString())
                 .header("X-Event-Type", request.idempotencyKey().eventType().wireName())
                 .header("X-Delivery-Id", request.deliveryId())
                 .header("X-Delivery-Attempt", Integer.toString(request.attempt()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()))
-                .build();
+                .header("User-Agent", "bookhook-webhook-sink")
+                .post(RequestBody.create(request.body(), JSON));
+        signing.sign(http, request);
+        return http.build();
     }
 
-    private static String excerpt(byte[] body) {
-        return body == null || body.length == 0 ? null : new String(body, UTF_8);
+    private static String excerpt(ByteArrayOutputStream kept) {
+        return kept.size() == 0 ? null : kept.toString(UTF_8);
     }
 
-    private static Throwable rootOf(Throwable wrapped) {
-        Throwable cause = wrapped;
-        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+    /** Idle pooled connections are closed; calls in flight finish on their own deadline. */
+    @Override
+    public void close() {
+        client.connectionPool().evictAll();
+        client.dispatcher().executorService().shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpWebhookPoster[deadline=" + deadline + "]";
     }
 }

@@ -7,60 +7,85 @@ import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Instant;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one event record into its webhook delivery and the one ledger record that says how it ended, or
- * into a dead letter when it is not an event. Writes nothing itself: the sink writes the result together
- * with the consumer offset, in one transaction.
+ * Turns one event record into its delivery and the ledger records of each state it passes through — pending,
+ * retrying, then delivered or failed — or into {@code skipped} when the ledger has its key delivered already, or
+ * into a dead letter when it is not an event. Writes nothing itself: the lane hands the records to the sink,
+ * which writes the final one together with the consumer offset.
  */
-final class RecordProcessor {
+final class RecordProcessor implements LaneProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
 
     private final URI target;
     private final TopicNames topics;
     private final DeliveryAttempts attempts;
+    private final LedgerIndex ledger;
     private final Clock clock;
     private final Serializer<DeliveryRecord> ledgerValues = JsonSerde.of(DeliveryRecord.class).serializer();
 
-    RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, Clock clock) {
+    RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
         this.target = target;
         this.topics = topics;
         this.attempts = attempts;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
-    /** Throws InterruptedException when the sink closes mid-delivery; that record is then left unrecorded. */
-    RecordOutcome process(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    @Override
+    public void process(ConsumerRecord<String, byte[]> record, Consumer<LaneWrite> out, DeliveryAttempts.Pause pause)
+            throws DeliveryAbandoned {
+        TopicPartition source = new TopicPartition(record.topic(), record.partition());
         EventReader.Read read = EventReader.read(record.value());
         if (read instanceof EventReader.Invalid invalid) {
             LOG.warn("dead-lettering {}: {}", DeadLetters.source(record), invalid.reason());
-            return new RecordOutcome(RecordOutcome.Kind.DEAD_LETTERED,
-                    DeadLetters.of(record, invalid.reason(), topics.deadLetter()));
+            out.accept(new LaneWrite(LaneWrite.Kind.DEAD_LETTERED, DeadLetters.of(record, invalid.reason(), topics.deadLetter()),
+                    source, record.offset()));
+            return;
         }
         EventReader.Valid event = (EventReader.Valid) read;
+        if (ledger.isDelivered(event.key())) {
+            String skipId = DeliveryIds.forSkip(event.key(), DeadLetters.source(record));
+            LOG.info("skipping {} read again at {}: the ledger has it delivered", event.key(), DeadLetters.source(record));
+            DeliveryRecord skipped = DeliveryRecord.pending(skipId, event.key(), DeliveryReason.REPLAY, event.payload(), clock.instant())
+                    .next(DeliveryStatus.SKIPPED, 0, null, "already delivered", null, clock.instant());
+            out.accept(new LaneWrite(LaneWrite.Kind.SKIPPED, ledgerRecord(skipped), source, record.offset()));
+            return;
+        }
         String deliveryId = DeliveryIds.forEvent(event.key());
-        Instant startedAt = clock.instant();
-        DeliveryOutcome outcome = attempts.deliver(new WebhookRequest(target, record.value(), event.key(), deliveryId, 1));
+        DeliveryRecord pending = DeliveryRecord.pending(deliveryId, event.key(), DeliveryReason.EVENT, event.payload(), clock.instant());
+        out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE, ledgerRecord(pending), source, record.offset()));
 
-        DeliveryStatus status = outcome.delivered() ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED;
+        DeliveryOutcome outcome = attempts.deliver(new WebhookRequest(target, record.value(), event.key(), deliveryId, 1),
+                (attempt, result, wait) -> out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE, ledgerRecord(pending.next(
+                        DeliveryStatus.RETRYING, attempt, result.statusCode(), result.error(), result.responseExcerpt(),
+                        clock.instant())), source, record.offset())),
+                pause);
+
         AttemptResult last = outcome.last();
-        DeliveryRecord ledger = DeliveryRecord.pending(deliveryId, event.key(), DeliveryReason.EVENT, event.payload(), startedAt)
-                .next(status, outcome.attempts(), last.statusCode(), last.error(), last.responseExcerpt(), clock.instant());
+        DeliveryStatus status = outcome.delivered() ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED;
         if (outcome.delivered()) {
+            ledger.markDelivered(event.key());
             LOG.info("delivered {} as {} after {} attempt(s)", event.key(), deliveryId, outcome.attempts());
         } else {
-            LOG.warn("failed {} as {} after {} attempt(s): {}", event.key(), deliveryId, outcome.attempts(),
-                    DeliveryAttempts.describe(last));
+            LOG.warn("failed {} as {} after {} attempt(s): {}", event.key(), deliveryId, outcome.attempts(), last.describe());
         }
-        String ledgerTopic = topics.deliveryLedger();
-        return new RecordOutcome(outcome.delivered() ? RecordOutcome.Kind.DELIVERED : RecordOutcome.Kind.FAILED,
-                new ProducerRecord<>(ledgerTopic, deliveryId, ledgerValues.serialize(ledgerTopic, ledger)));
+        DeliveryRecord settled = pending.next(status, outcome.attempts(), last.statusCode(), last.error(), last.responseExcerpt(),
+                clock.instant());
+        out.accept(new LaneWrite(outcome.delivered() ? LaneWrite.Kind.DELIVERED : LaneWrite.Kind.FAILED, ledgerRecord(settled),
+                source, record.offset()));
+    }
+
+    private ProducerRecord<String, byte[]> ledgerRecord(DeliveryRecord state) {
+        String topic = topics.deliveryLedger();
+        return new ProducerRecord<>(topic, state.deliveryId(), ledgerValues.serialize(topic, state));
     }
 }

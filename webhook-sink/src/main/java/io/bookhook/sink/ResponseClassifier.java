@@ -1,7 +1,10 @@
 package io.bookhook.sink;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -10,6 +13,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns what happened on the wire into a {@link Verdict}: a pure function of the status, the
@@ -18,6 +23,7 @@ import java.util.Set;
 final class ResponseClassifier {
 
     private static final Set<Integer> RETRYABLE_CLIENT_ERRORS = Set.of(408, 425, 429);
+    private static final Pattern URL_PATH = Pattern.compile("(https?://[^/\\s]+)/\\S*");
 
     private final Clock clock;
 
@@ -40,27 +46,55 @@ final class ResponseClassifier {
         return new AttemptResult(status, null, excerpt, verdictFor(status), retryAfter(retryAfterHeader));
     }
 
-    /** A failure before a complete answer; the message is built from the type, never from request data. */
+    /**
+     * A failure before a status arrived: retryable, except a refused private target, which asking again would
+     * not change.
+     */
     static AttemptResult failure(Throwable cause, Duration deadline) {
+        PublicOnlySockets.PrivateTargetException refused = find(cause, PublicOnlySockets.PrivateTargetException.class);
+        if (refused != null) {
+            return AttemptResult.refused(refused.getMessage());
+        }
         return AttemptResult.noResponse(describe(cause, deadline));
     }
 
+    /** The message is built from the type and the client's text, with any URL path (a Make.com token) cut off. */
     static String describe(Throwable cause, Duration deadline) {
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof HttpConnectTimeoutException
+                || (cause instanceof SocketTimeoutException && String.valueOf(cause.getMessage()).startsWith("Connect timed out"))) {
             return "connect timeout";
         }
-        if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException
+                || cause instanceof InterruptedIOException) {
+            // OkHttp's call timeout and read timeout both surface as InterruptedIOException ("timeout").
             return "timeout after " + humanSeconds(deadline);
         }
         if (cause instanceof ConnectException) {
             return "connection refused";
         }
+        if (cause instanceof UnknownHostException) {
+            return "unknown host";
+        }
         if (cause instanceof InterruptedException) {
             return "interrupted";
         }
-        String message = cause.getMessage();
-        String kind = cause instanceof IOException ? "I/O error" : "unexpected error";
-        return kind + " (" + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")";
+        String message = cause.getMessage() == null ? "" : ": " + URL_PATH.matcher(cause.getMessage()).replaceAll("$1/…");
+        String kind = cause instanceof SSLException ? "TLS error" : cause instanceof IOException ? "I/O error" : "unexpected error";
+        return kind + " (" + cause.getClass().getSimpleName() + message + ")";
+    }
+
+    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (type.isInstance(suppressed)) {
+                    return type.cast(suppressed);
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -33,6 +33,21 @@ final class SinkKafkaClients {
         return config;
     }
 
+    /** Reads the whole ledger without a group: every instance needs all of it, not a share. */
+    static Map<String, Object> ledgerReader(SinkSettings settings) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-ledger-index");
+        config.putAll(settings.kafkaClient());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // Only what committed transactions wrote: an aborted "delivered" must not make the sink skip an event.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return config;
+    }
+
     /**
      * Values are bytes because one transaction carries both ledger records (serialized by the processor) and
      * dead letters (the original bytes).

@@ -1,10 +1,12 @@
 package io.bookhook.sink;
 
 import io.bookhook.schemas.TopicNames;
+import io.bookhook.sink.signing.WebhookSecret;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,17 +19,29 @@ import java.util.regex.Pattern;
  * Everything the sink needs, checked once at start so a bad setting stops the process with one line
  * naming it rather than failing at the first record. Build with {@link #builder}.
  *
- * @param kafkaClient Kafka client properties shared by the consumer and the producer (bootstrap.servers
- *                    required; TLS/SASL settings pass through unchanged)
+ * @param secret          {@code MAKE_WEBHOOK_SECRET}, the key of {@code X-Make-Signature}
+ * @param signatureMode   which signature headers go out
+ * @param standardSecrets {@code whsec_…} secrets for Standard Webhooks, newest first; several during a rotation
+ * @param retry           the retry schedule
+ * @param goneHold        after a 410 Gone, how long the sink holds every delivery before trying the endpoint again
+ * @param kafkaClient     Kafka client properties shared by the sink's clients (bootstrap.servers required;
+ *                        TLS/SASL settings pass through unchanged)
  */
-public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTargets, Duration connectTimeout,
-                           Duration requestTimeout, int maxAttempts, Duration firstBackoff,
-                           Map<String, String> kafkaClient, TopicNames topics, String groupId, String transactionalId) {
+public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatureMode, List<String> standardSecrets,
+                           boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout,
+                           RetrySchedule retry, Duration goneHold, Map<String, String> kafkaClient, TopicNames topics,
+                           String groupId, String transactionalId) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
-    public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofSeconds(1);
+    public static final int DEFAULT_MAX_ATTEMPTS = RetrySchedule.DEFAULT.maxAttempts();
+    public static final Duration DEFAULT_FIRST_BACKOFF = RetrySchedule.DEFAULT.firstInterval();
+    public static final double DEFAULT_RETRY_MULTIPLIER = RetrySchedule.DEFAULT.multiplier();
+    public static final Duration DEFAULT_RETRY_MAX_INTERVAL = RetrySchedule.DEFAULT.maxInterval();
+    public static final double DEFAULT_RETRY_JITTER = RetrySchedule.DEFAULT.jitter();
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = RetrySchedule.DEFAULT.maxRetryAfter();
+    public static final Duration DEFAULT_GONE_HOLD = Duration.ofMinutes(5);
+    public static final SignatureMode DEFAULT_SIGNATURE_MODE = SignatureMode.MAKE;
     public static final String DEFAULT_GROUP_ID = "bookhook-sink";
 
     private static final Set<String> WEB_SCHEMES = Set.of("http", "https");
@@ -46,12 +60,17 @@ public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTa
         if (secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("secret must not be empty");
         }
+        Objects.requireNonNull(signatureMode, "signatureMode must be set");
+        standardSecrets = standardSecrets == null ? List.of() : List.copyOf(standardSecrets);
+        if (signatureMode.standard() && standardSecrets.isEmpty()) {
+            throw new IllegalArgumentException("standardSecrets must hold at least one whsec_ secret when signatureMode is "
+                    + signatureMode.name().toLowerCase(Locale.ROOT));
+        }
+        parsedStandardSecrets(standardSecrets);
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(requestTimeout, "requestTimeout");
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
-        }
-        requirePositive(firstBackoff, "firstBackoff");
+        Objects.requireNonNull(retry, "retry must be set");
+        requirePositive(goneHold, "goneHold");
         Objects.requireNonNull(kafkaClient, "kafkaClient must be set");
         String bootstrap = kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -61,7 +80,8 @@ public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTa
         Objects.requireNonNull(topics, "topics must be set");
         requireText(groupId, "groupId");
         requireText(transactionalId, "transactionalId");
-        if (!allowPrivateTargets && PrivateTargets.isLiteralPrivate(webhookUrl.getHost())) {
+        // A literal private target is refused here, at start; names are checked on every connect (PublicOnlySockets).
+        if (!allowPrivateTargets && PrivateAddresses.isLiteralPrivate(webhookUrl.getHost())) {
             throw new IllegalArgumentException("webhookUrl points to a loopback or private address ("
                     + webhookUrl.getHost() + "); set allowPrivateTargets to post there");
         }
@@ -70,6 +90,24 @@ public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTa
     /** Defaults for everything but the target, the secret and the Kafka connection. */
     public static SinkSettingsBuilder builder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
         return new SinkSettingsBuilder(webhookUrl, secret, kafkaClient);
+    }
+
+    public int maxAttempts() {
+        return retry.maxAttempts();
+    }
+
+    public Duration firstBackoff() {
+        return retry.firstInterval();
+    }
+
+    List<WebhookSecret> parsedStandardSecrets() {
+        return parsedStandardSecrets(standardSecrets);
+    }
+
+    private static List<WebhookSecret> parsedStandardSecrets(List<String> secrets) {
+        return java.util.stream.IntStream.range(0, secrets.size())
+                .mapToObj(i -> WebhookSecret.parse(secrets.get(i), "standard webhook secret " + (i + 1)))
+                .toList();
     }
 
     /** A stable name per host keeps fencing meaningful across restarts; a UUID when the host has none. */
@@ -83,7 +121,7 @@ public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTa
         return "bookhook-sink-" + (host == null || host.isBlank() ? UUID.randomUUID() : host);
     }
 
-    /** Secret, URL path (the Make.com token) and credential-like client properties are masked. */
+    /** Secrets, URL path (the Make.com token) and credential-like client properties are masked. */
     @Override
     public String toString() {
         Map<String, String> shownClient = new TreeMap<>();
@@ -91,9 +129,10 @@ public record SinkSettings(URI webhookUrl, String secret, boolean allowPrivateTa
                 SENSITIVE_PROPERTY.matcher(name.toLowerCase(Locale.ROOT)).matches() ? "***" : value));
         String shownUrl = webhookUrl.getScheme() + "://" + webhookUrl.getHost()
                 + (webhookUrl.getPort() == -1 ? "" : ":" + webhookUrl.getPort()) + "/***";
-        return "SinkSettings[webhookUrl=" + shownUrl + ", secret=***, allowPrivateTargets=" + allowPrivateTargets
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                + ", maxAttempts=" + maxAttempts + ", firstBackoff=" + firstBackoff + ", kafkaClient=" + shownClient
+        return "SinkSettings[webhookUrl=" + shownUrl + ", secret=***, signatureMode=" + signatureMode
+                + ", standardSecrets=" + standardSecrets.size() + " x ***, allowPrivateTargets=" + allowPrivateTargets
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry
+                + ", goneHold=" + goneHold + ", kafkaClient=" + shownClient
                 + ", topics=" + topics + ", groupId=" + groupId + ", transactionalId=" + transactionalId + "]";
     }
 

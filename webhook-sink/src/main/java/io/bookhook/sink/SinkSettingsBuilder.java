@@ -3,19 +3,30 @@ package io.bookhook.sink;
 import io.bookhook.schemas.TopicNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
-/** Fills {@link SinkSettings} with its defaults; validation happens once, in {@link #build()}. */
+/**
+ * Fills {@link SinkSettings} with its defaults; validation happens once, in {@link #build()}, so the retry
+ * setters only record values and a bad one is reported by the schedule's own check.
+ */
 public final class SinkSettingsBuilder {
 
     private final URI webhookUrl;
     private final String secret;
     private final Map<String, String> kafkaClient;
+    private SignatureMode signatureMode = SinkSettings.DEFAULT_SIGNATURE_MODE;
+    private List<String> standardSecrets = List.of();
     private boolean allowPrivateTargets;
     private Duration connectTimeout = SinkSettings.DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = SinkSettings.DEFAULT_REQUEST_TIMEOUT;
-    private int maxAttempts = SinkSettings.DEFAULT_MAX_ATTEMPTS;
-    private Duration firstBackoff = SinkSettings.DEFAULT_FIRST_BACKOFF;
+    private Duration firstBackoff = RetrySchedule.DEFAULT.firstInterval();
+    private double multiplier = RetrySchedule.DEFAULT.multiplier();
+    private Duration maxBackoff = RetrySchedule.DEFAULT.maxInterval();
+    private int maxAttempts = RetrySchedule.DEFAULT.maxAttempts();
+    private double jitter = RetrySchedule.DEFAULT.jitter();
+    private Duration maxRetryAfter = RetrySchedule.DEFAULT.maxRetryAfter();
+    private Duration goneHold = SinkSettings.DEFAULT_GONE_HOLD;
     private TopicNames topics = TopicNames.defaults();
     private String groupId = SinkSettings.DEFAULT_GROUP_ID;
     private String transactionalId;
@@ -24,6 +35,17 @@ public final class SinkSettingsBuilder {
         this.webhookUrl = webhookUrl;
         this.secret = secret;
         this.kafkaClient = kafkaClient;
+    }
+
+    public SinkSettingsBuilder signatureMode(SignatureMode mode) {
+        this.signatureMode = mode;
+        return this;
+    }
+
+    /** {@code whsec_…} secrets, newest first; each one signs every request while it is listed. */
+    public SinkSettingsBuilder standardSecrets(List<String> secrets) {
+        this.standardSecrets = secrets;
+        return this;
     }
 
     public SinkSettingsBuilder allowPrivateTargets(boolean allow) {
@@ -36,6 +58,7 @@ public final class SinkSettingsBuilder {
         return this;
     }
 
+    /** The hard deadline of one attempt: connect, request, response headers and the (bounded) body. */
     public SinkSettingsBuilder requestTimeout(Duration timeout) {
         this.requestTimeout = timeout;
         return this;
@@ -48,6 +71,31 @@ public final class SinkSettingsBuilder {
 
     public SinkSettingsBuilder firstBackoff(Duration backoff) {
         this.firstBackoff = backoff;
+        return this;
+    }
+
+    public SinkSettingsBuilder retryMultiplier(double factor) {
+        this.multiplier = factor;
+        return this;
+    }
+
+    public SinkSettingsBuilder maxBackoff(Duration backoff) {
+        this.maxBackoff = backoff;
+        return this;
+    }
+
+    public SinkSettingsBuilder retryJitter(double fraction) {
+        this.jitter = fraction;
+        return this;
+    }
+
+    public SinkSettingsBuilder maxRetryAfter(Duration clamp) {
+        this.maxRetryAfter = clamp;
+        return this;
+    }
+
+    public SinkSettingsBuilder goneHold(Duration hold) {
+        this.goneHold = hold;
         return this;
     }
 
@@ -67,8 +115,9 @@ public final class SinkSettingsBuilder {
     }
 
     public SinkSettings build() {
-        return new SinkSettings(webhookUrl, secret, allowPrivateTargets, connectTimeout, requestTimeout, maxAttempts,
-                firstBackoff, kafkaClient, topics, groupId,
+        RetrySchedule retry = new RetrySchedule(firstBackoff, multiplier, maxBackoff, maxAttempts, jitter, maxRetryAfter);
+        return new SinkSettings(webhookUrl, secret, signatureMode, standardSecrets, allowPrivateTargets, connectTimeout,
+                requestTimeout, retry, goneHold, kafkaClient, topics, groupId,
                 transactionalId == null ? SinkSettings.defaultTransactionalId() : transactionalId);
     }
 }

@@ -1,6 +1,7 @@
 package io.bookhook.sink;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -16,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one batch's results and its consumer offsets atomically. A failed transaction is aborted and the
- * consumer rewound to the last committed offsets, so the batch is delivered again under the same delivery
- * ids; an error that makes the producer unusable (fenced, out of sequence, not authorised) is rethrown
- * to stop the sink.
+ * Writes the lanes' records and the offsets of the events they complete atomically: an event's final ledger
+ * record and the consumer offset past it commit together or not at all. An abortable failure is aborted and
+ * reported (the caller rewinds); an error that makes the producer unusable (fenced, out of sequence, not
+ * authorised) is rethrown to stop the sink.
  */
 final class SinkTransactions {
 
@@ -33,31 +34,44 @@ final class SinkTransactions {
         this.producer = producer;
     }
 
-    /** True when committed; false when aborted and rewound. */
-    boolean commit(List<RecordOutcome> outcomes, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** True when committed (or nothing to write); false when aborted. */
+    boolean commit(List<LaneWrite> writes) {
+        if (writes.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         try {
             producer.beginTransaction();
-            for (RecordOutcome outcome : outcomes) {
-                producer.send(outcome.write());
+            for (LaneWrite write : writes) {
+                if (write.record() != null) {
+                    producer.send(write.record());
+                }
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            for (LaneWrite write : writes) {
+                if (write.completesEvent()) {
+                    offsets.merge(write.source(), new OffsetAndMetadata(write.offset() + 1),
+                            (a, b) -> a.offset() >= b.offset() ? a : b);
+                }
+            }
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
             producer.commitTransaction();
             return true;
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                  | UnsupportedVersionException fatal) {
-            // The producer cannot go on: stop, and let a restart (a new producer) fence or re-authenticate.
             throw fatal;
         } catch (KafkaException abortable) {
-            LOG.warn("transaction for {} records aborted ({}); rewinding to the last committed offsets",
-                    outcomes.size(), abortable.toString());
+            LOG.warn("transaction of {} records aborted ({}); rewinding to the last committed offsets", writes.size(),
+                    abortable.toString());
             // If the abort itself fails, the producer is in a state only a restart clears: that propagates and stops the sink.
             producer.abortTransaction();
-            rewind();
             return false;
         }
     }
 
-    private void rewind() {
+    /** Back to the last committed offsets of every assigned partition, so uncommitted events are read again. */
+    void rewind() {
         var assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
         for (TopicPartition partition : assigned) {

@@ -1,32 +1,52 @@
 package io.bookhook.sink;
 
 import io.bookhook.sink.signing.MakeSignature;
-import java.net.http.HttpClient;
+import io.bookhook.sink.signing.StandardWebhookSigner;
+import java.net.Proxy;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 
 /** Makes one signed delivery attempt. Never throws for what the receiver or the network did: that is the result. */
-public interface WebhookPoster {
+public interface WebhookPoster extends AutoCloseable {
 
     AttemptResult post(WebhookRequest request);
 
-    /**
-     * Posts with {@code client}, bounding each whole exchange (headers and body) by {@code deadline}.
-     * Build the client with {@link #httpClient(Duration)} unless you have reasons not to.
-     */
-    static WebhookPoster overHttp(HttpClient client, MakeSignature signature, Duration deadline) {
-        return new HttpWebhookPoster(client, signature, new ResponseClassifier(Clock.systemUTC()), deadline);
+    @Override
+    default void close() {
+    }
+
+    /** The poster the sink uses: signed as {@code settings} say, one hard deadline per attempt, SSRF-checked sockets. */
+    static WebhookPoster overHttp(SinkSettings settings, Clock clock) {
+        StandardWebhookSigner standard = settings.signatureMode().standard()
+                ? new StandardWebhookSigner(settings.parsedStandardSecrets(), clock) : null;
+        RequestSigning signing = new RequestSigning(settings.signatureMode(), new MakeSignature(settings.secret()), standard);
+        return new HttpWebhookPoster(httpClient(settings), signing, new ResponseClassifier(clock), settings.requestTimeout());
     }
 
     /**
-     * HTTP/1.1, because the JDK's default would add an h2c upgrade to plain-http requests, which some receivers
-     * mishandle; redirects are never followed, so a receiver cannot bounce the signed body elsewhere.
+     * HTTP/1.1 only (no h2c upgrade surprises), no proxy (it would connect for us, past the address check), no
+     * redirects (a receiver must not bounce the signed body elsewhere), no silent re-sends (the retry schedule
+     * decides, and records each attempt).
      */
-    static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
+    static OkHttpClient httpClient(SinkSettings settings) {
+        return new OkHttpClient.Builder()
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .socketFactory(settings.allowPrivateTargets() ? SocketFactory.getDefault() : new PublicOnlySockets())
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.requestTimeout())
+                .writeTimeout(settings.requestTimeout())
+                .callTimeout(settings.requestTimeout())
+                // One lane per partition may each hold a connection; the default pool keeps only 5 idle.
+                .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
                 .build();
     }
 }

@@ -1,66 +1,68 @@
 package io.bookhook.sink;
 
-import io.bookhook.sink.signing.MakeSignature;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's loop: poll events, deliver each, then write the batch's ledger records and dead letters
- * together with the consumer offsets in one Kafka transaction. The HTTP work happens before the
- * transaction begins, so a slow receiver never holds a transaction open past its timeout.
+ * The sink: one consumer thread (this {@link #run()}) polls events and operator requests and hands each partition's records to its
+ * {@link PartitionLane}, which posts them in order on a thread of its own. The consumer thread collects what the
+ * lanes wrote and commits it, each final ledger record together with the offset past its event, in one Kafka
+ * transaction; it pauses partitions whose lane waits out a retry, so it keeps polling and is never evicted.
  *
- * <p>Run it on a thread of its own; {@link #close()} from any other thread stops it.
+ * <p>Run it on a thread of its own; {@link #close()} from any other thread stops it gracefully: attempts in flight
+ * finish and are recorded, waits are cut short and their events left for the next run.
  */
 public final class WebhookSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
-    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(60);
 
     private final SinkSettings settings;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
-    private final RecordProcessor processor;
+    private final WebhookPoster poster;
+    private final LedgerIndex ledger;
     private final SinkTransactions transactions;
-    private final CountDownLatch closeSignal = new CountDownLatch(1);
+    private final Lanes lanes;
+    private final Producer<String, byte[]> producer;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final DeliveryCounts counts = new DeliveryCounts();
     private final Object lifecycle = new Object();
     private volatile boolean closing;
     private boolean running;
-    private final DeliveryCounts counts = new DeliveryCounts();
 
     public WebhookSink(SinkSettings settings) {
         this(settings, new KafkaConsumer<>(SinkKafkaClients.consumer(settings)),
                 new KafkaProducer<>(SinkKafkaClients.producer(settings)),
-                WebhookPoster.overHttp(WebhookPoster.httpClient(settings.connectTimeout()),
-                        new MakeSignature(settings.secret()), settings.requestTimeout()),
-                Clock.systemUTC());
+                new KafkaConsumer<>(SinkKafkaClients.ledgerReader(settings)),
+                WebhookPoster.overHttp(settings, Clock.systemUTC()), Clock.systemUTC());
     }
 
     WebhookSink(SinkSettings settings, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
-                WebhookPoster poster, Clock clock) {
+                Consumer<String, byte[]> ledgerReader, WebhookPoster poster, Clock clock) {
         this.settings = settings;
         this.consumer = consumer;
         this.producer = producer;
-        DeliveryAttempts attempts = new DeliveryAttempts(poster, RetryPolicy.from(settings), this::pauseUnlessClosing);
-        this.processor = new RecordProcessor(settings.webhookUrl(), settings.topics(), attempts, clock);
+        this.poster = poster;
+        this.ledger = new LedgerIndex(ledgerReader, settings.topics().deliveryLedger());
+        DeliveryAttempts attempts = new DeliveryAttempts(poster, new RetryDecisions(settings.retry()),
+                new EndpointHold(clock, settings.goneHold()));
+        LaneProcessor processor = new TopicRouter(settings.topics().deliveryRequests(),
+                new RecordProcessor(settings.webhookUrl(), settings.topics(), attempts, ledger, clock),
+                new RequestProcessor(settings.webhookUrl(), settings.topics(), attempts, ledger, clock));
+        this.lanes = new Lanes(partition -> new PartitionLane(partition, processor), settings.requestTimeout().plusSeconds(5));
         this.transactions = new SinkTransactions(consumer, producer);
     }
 
@@ -75,22 +77,25 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         Throwable failure = null;
         try {
             producer.initTransactions();
-            consumer.subscribe(List.of(settings.topics().appointmentEvents()));
+            ledger.start(LEDGER_TIMEOUT);
+            // Operator requests share the consumer and its transactions: a request is carried out once, and waits
+            // durably on its topic while no sink runs.
+            consumer.subscribe(List.of(settings.topics().appointmentEvents(), settings.topics().deliveryRequests()), new Rebalance());
             LOG.info("sink started: {} → {}", settings.topics().appointmentEvents(), settings);
             while (!closing) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    processBatch(records);
-                }
+                lanes.dispatch(consumer.poll(POLL));
+                commit(lanes.drain());
+                lanes.checkHealth();
+                lanes.updatePauses(consumer);
             }
-        } catch (WakeupException e) {
-            if (!closing) {
-                failure = e;
-            }
+            commit(lanes.stopAll());
         } catch (Throwable e) {
             LOG.error("sink stopped by {}", e.toString(), e);
             failure = e;
         } finally {
+            lanes.stopAll();
+            ledger.close();
+            poster.close();
             transactions.closeClients();
             if (failure == null) {
                 stopped.complete(null);
@@ -100,30 +105,39 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         }
     }
 
-    private void processBatch(ConsumerRecords<String, byte[]> records) {
-        List<RecordOutcome> outcomes = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        try {
-            for (ConsumerRecord<String, byte[]> record : records) {
-                if (closing) {
-                    break;
-                }
-                outcomes.add(processor.process(record));
-                offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-            }
-        } catch (InterruptedException closingMidDelivery) {
-            // The delivery in flight is abandoned unrecorded; its offset stays uncommitted, so it is redelivered
-            // (same delivery id) by whoever reads the partition next. What finished before it is kept below.
-            LOG.info("closing mid-delivery; keeping the {} deliveries finished in this batch", outcomes.size());
-        }
-        if (!offsets.isEmpty() && transactions.commit(outcomes, offsets)) {
-            counts.addCommitted(outcomes);
+    private void commit(List<LaneWrite> writes) {
+        if (transactions.commit(writes)) {
+            counts.addCommitted(writes);
+        } else {
+            // The aborted writes are gone; their lanes may have moved on. Start the partitions over from the
+            // committed offsets: what was delivered is skipped by the ledger index, the rest delivered again.
+            lanes.stopAll();
+            transactions.rewind();
         }
     }
 
-    private void pauseUnlessClosing(Duration duration) throws InterruptedException {
-        if (closeSignal.await(duration.toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new InterruptedException("sink closing");
+    /** Lanes stop before their partitions go, and the new owner first reads the ledger up to now. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            List<LaneWrite> last = lanes.stop(partitions);
+            last.addAll(lanes.drain());
+            if (transactions.commit(last)) {
+                counts.addCommitted(last);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                ledger.awaitCaughtUp(LEDGER_TIMEOUT);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another member owns them already: nothing of theirs may be committed by us now.
+            lanes.stop(partitions);
         }
     }
 
@@ -138,8 +152,8 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     }
 
     /**
-     * Stops the loop and waits for it, at most one request deadline plus a margin: a delivery in flight is
-     * allowed to finish its current attempt, then is abandoned, never half-recorded.
+     * Stops the loop and waits for it, at most one request deadline plus a margin: attempts in flight finish and
+     * are recorded, deliveries waiting for a retry are left unrecorded for the next run.
      */
     @Override
     public void close() {
@@ -151,20 +165,20 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             closing = true;
             wasRunning = running;
         }
-        closeSignal.countDown();
         if (!wasRunning) {
+            ledger.close();
+            poster.close();
             transactions.closeClients();
             stopped.complete(null);
             return;
         }
-        consumer.wakeup();
+        Duration patience = settings.requestTimeout().plusSeconds(10);
         try {
-            stopped.handle((ok, failure) -> null)
-                    .get(settings.requestTimeout().plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            stopped.handle((ok, failure) -> null).get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception timedOut) {
-            LOG.warn("sink loop did not stop within {}; leaving it to finish on its own", settings.requestTimeout().plusSeconds(10));
+            LOG.warn("sink loop did not stop within {}; leaving it to finish on its own", patience);
         }
     }
 }

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,26 +21,30 @@ class DeliveryAttemptsTest {
 
     private static final WebhookRequest FIRST = new WebhookRequest(URI.create("https://example.com/hook"),
             "{}".getBytes(UTF_8), IdempotencyKey.of(1, EventType.CREATED), "d-1", 1);
-    private static final RetryPolicy POLICY = new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final RetrySchedule SCHEDULE = new RetrySchedule(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 4,
+            0.0, Duration.ofMinutes(5));
 
     private final List<WebhookRequest> posted = new ArrayList<>();
     private final List<Duration> pauses = new ArrayList<>();
+    private final List<String> retrying = new ArrayList<>();
+    private final EndpointHold hold = new EndpointHold(Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC),
+            Duration.ofMinutes(5));
 
     @Test
     void retries_retryable_results_with_growing_pauses_until_delivered() throws Exception {
-        DeliveryOutcome outcome = attempts(status(503), AttemptResult.noResponse("connection refused"), status(200))
-                .deliver(FIRST);
+        DeliveryOutcome outcome = deliver(status(503), AttemptResult.noResponse("connection refused"), status(200));
 
         assertThat(outcome.delivered()).isTrue();
         assertThat(outcome.attempts()).isEqualTo(3);
         assertThat(posted).extracting(WebhookRequest::attempt).containsExactly(1, 2, 3);
         assertThat(posted).extracting(WebhookRequest::deliveryId).containsOnly("d-1");
         assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(retrying).containsExactly("1:HTTP 503:PT1S", "2:connection refused:PT2S");
     }
 
     @Test
     void stops_at_the_first_final_failure() throws Exception {
-        DeliveryOutcome outcome = attempts(status(400), status(200)).deliver(FIRST);
+        DeliveryOutcome outcome = deliver(status(400), status(200));
 
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.attempts()).isEqualTo(1);
@@ -47,7 +54,7 @@ class DeliveryAttemptsTest {
 
     @Test
     void gives_up_after_the_last_attempt_with_its_result() throws Exception {
-        DeliveryOutcome outcome = attempts(status(500), status(502), status(503), status(504), status(200)).deliver(FIRST);
+        DeliveryOutcome outcome = deliver(status(500), status(502), status(503), status(504), status(200));
 
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.attempts()).isEqualTo(4);
@@ -55,16 +62,35 @@ class DeliveryAttemptsTest {
     }
 
     @Test
-    void a_pause_cut_short_by_closing_abandons_the_delivery() {
-        DeliveryAttempts closing = new DeliveryAttempts(scripted(status(503)), POLICY, duration -> {
-            throw new InterruptedException("sink closing");
-        });
+    void a_gone_endpoint_fails_the_delivery_and_holds_the_next_one() throws Exception {
+        DeliveryOutcome gone = deliver(status(410), status(200));
 
-        assertThatThrownBy(() -> closing.deliver(FIRST)).isInstanceOf(InterruptedException.class);
+        assertThat(gone.delivered()).isFalse();
+        assertThat(gone.attempts()).isEqualTo(1);
+        assertThat(gone.last().error()).startsWith("endpoint gone (410)");
+        assertThat(hold.remaining()).isEqualTo(Duration.ofMinutes(5));
+
+        DeliveryAttempts closing = new DeliveryAttempts(scripted(status(200)), new RetryDecisions(SCHEDULE), hold);
+        assertThatThrownBy(() -> closing.deliver(FIRST, (a, r, w) -> { }, duration -> {
+            pauses.add(duration);
+            throw new DeliveryAbandoned();
+        })).isInstanceOf(DeliveryAbandoned.class);
+        assertThat(pauses).containsExactly(Duration.ofMinutes(5));
+        assertThat(posted).hasSize(1);
     }
 
-    private DeliveryAttempts attempts(AttemptResult... results) {
-        return new DeliveryAttempts(scripted(results), POLICY, pauses::add);
+    @Test
+    void a_pause_cut_short_by_stopping_abandons_the_delivery() {
+        DeliveryAttempts attempts = new DeliveryAttempts(scripted(status(503)), new RetryDecisions(SCHEDULE), hold);
+
+        assertThatThrownBy(() -> attempts.deliver(FIRST, (a, r, w) -> { }, duration -> {
+            throw new DeliveryAbandoned();
+        })).isInstanceOf(DeliveryAbandoned.class);
+    }
+
+    private DeliveryOutcome deliver(AttemptResult... results) throws DeliveryAbandoned {
+        return new DeliveryAttempts(scripted(results), new RetryDecisions(SCHEDULE), hold)
+                .deliver(FIRST, (attempt, result, wait) -> retrying.add(attempt + ":" + result.describe() + ":" + wait), pauses::add);
     }
 
     private WebhookPoster scripted(AttemptResult... results) {
@@ -76,6 +102,6 @@ class DeliveryAttemptsTest {
     }
 
     private static AttemptResult status(int code) {
-        return new ResponseClassifier(java.time.Clock.systemUTC()).response(code, null, null);
+        return new ResponseClassifier(Clock.systemUTC()).response(code, null, null);
     }
 }

@@ -25,6 +25,10 @@ class DeliveryIdsTest {
 
         assertThat(DeliveryIds.forEvent(IdempotencyKey.of(42, EventType.CONFIRMED))).isNotEqualTo(created);
         assertThat(DeliveryIds.forEvent(IdempotencyKey.of(43, EventType.CREATED))).isNotEqualTo(created);
-        assertThat(DeliveryIds.random()).isNotEqualTo(DeliveryIds.random()).isNotEqualTo(created);
+        IdempotencyKey key = IdempotencyKey.of(42, EventType.CREATED);
+        assertThat(DeliveryIds.forResend("request-1", key))
+                .isEqualTo(DeliveryIds.forResend("request-1", key))
+                .isNotEqualTo(DeliveryIds.forResend("request-2", key))
+                .isNotEqualTo(created);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bookhook.schemas.TopicNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SinkSettingsTest {
 
     private static final URI MAKE = URI.create("https://hook.eu1.make.com/abc123token");
+    private static final String STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private static final Map<String, String> KAFKA = Map.of("bootstrap.servers", "kafka:9092");
 
     @Test
@@ -23,8 +25,13 @@ class SinkSettingsTest {
         assertThat(settings.allowPrivateTargets()).isFalse();
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(settings.maxAttempts()).isEqualTo(5);
-        assertThat(settings.firstBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.retry()).isEqualTo(new RetrySchedule(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10), 15, 0.2,
+                Duration.ofMinutes(15)));
+        assertThat(settings.maxAttempts()).isEqualTo(15);
+        assertThat(settings.firstBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.signatureMode()).isEqualTo(SignatureMode.MAKE);
+        assertThat(settings.standardSecrets()).isEmpty();
+        assertThat(settings.goneHold()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.topics()).isEqualTo(TopicNames.defaults());
         assertThat(settings.groupId()).isEqualTo("bookhook-sink");
         assertThat(settings.transactionalId()).startsWith("bookhook-sink-").hasSizeGreaterThan("bookhook-sink-".length());
@@ -37,10 +44,11 @@ class SinkSettingsTest {
                 "sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"hunter2\";",
                 "ssl.truststore.password", "trustpw",
                 "ssl.key.password", "keypw",
-                "security.protocol", "SASL_SSL")).build();
+                "security.protocol", "SASL_SSL"))
+                .signatureMode(SignatureMode.BOTH).standardSecrets(List.of(STANDARD_SECRET)).build();
 
         assertThat(settings.toString())
-                .doesNotContain("s3cret", "abc123token", "hunter2", "trustpw", "keypw")
+                .doesNotContain("s3cret", "abc123token", "hunter2", "trustpw", "keypw", STANDARD_SECRET.substring(6))
                 .contains("https://hook.eu1.make.com/***", "secret=***", "security.protocol=SASL_SSL", "kafka:9092");
     }
 
@@ -48,8 +56,19 @@ class SinkSettingsTest {
     void names_the_field_in_every_refusal() {
         assertRefused(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be a positive duration, was PT0S");
         assertRefused(b -> b.requestTimeout(Duration.ofSeconds(-1)), "requestTimeout must be a positive duration, was PT-1S");
-        assertRefused(b -> b.firstBackoff(null), "firstBackoff must be a positive duration, was null");
+        assertRefused(b -> b.firstBackoff(null), "retry first interval must be a positive duration, was null");
         assertRefused(b -> b.maxAttempts(0), "maxAttempts must be >= 1, was 0");
+        assertRefused(b -> b.retryMultiplier(0.5), "retry multiplier must be 1–100, was 0.5");
+        assertRefused(b -> b.retryJitter(1.0), "retry jitter must be >= 0 and < 1, was 1.0");
+        assertRefused(b -> b.maxBackoff(Duration.ofMillis(10)), "retry max interval (PT0.01S) must not be below the first interval (PT5S)");
+        assertRefused(b -> b.maxRetryAfter(Duration.ZERO), "retry max Retry-After must be a positive duration, was PT0S");
+        assertRefused(b -> b.goneHold(Duration.ZERO), "goneHold must be a positive duration, was PT0S");
+        assertRefused(b -> b.signatureMode(SignatureMode.STANDARD),
+                "standardSecrets must hold at least one whsec_ secret when signatureMode is standard");
+        assertRefused(b -> b.standardSecrets(List.of(STANDARD_SECRET, "whsec_c2hvcnQ=")),
+                "standard webhook secret 2 must decode to 24–64 bytes, was 5");
+        assertThatThrownBy(() -> SignatureMode.parse("hmac")).hasMessage("signature mode must be make, standard or both, was hmac");
+        assertThat(SignatureMode.parse(" Both ")).isEqualTo(SignatureMode.BOTH);
         assertRefused(b -> b.groupId(" "), "groupId must not be empty");
         assertRefused(b -> b.transactionalId(""), "transactionalId must not be empty");
         assertThatThrownBy(() -> SinkSettings.builder(MAKE, " ", KAFKA).build()).hasMessage("secret must not be empty");
@@ -63,7 +82,9 @@ class SinkSettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8080/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.0.5/x",
-            "http://172.16.0.1/x", "http://169.254.169.254/latest", "http://[::1]/x", "http://[fd00::1]/x", "http://0.0.0.0/x"})
+            "http://172.16.0.1/x", "http://169.254.169.254/latest", "http://[::1]/x", "http://[fd00::1]/x", "http://0.0.0.0/x",
+            "http://2130706433/x", "http://[::ffff:7f00:1]/x", "http://[::ffff:a9fe:a9fe]/x",
+            "http://100.64.0.1/x", "http://[fd00:ec2::254]/x"})
     void refuses_private_literal_targets_unless_allowed(String url) {
         URI target = URI.create(url);
 

@@ -1,0 +1,119 @@
+package io.bookhook.sink;
+
+import static io.bookhook.sink.SinkTestKit.SECRET;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.bookhook.schemas.DeliveryReason;
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.sink.mockreceiver.MockReceiver;
+import io.bookhook.sink.mockreceiver.MockReceiverConfig;
+import io.bookhook.sink.mockreceiver.ReceivedRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retry and resend requests from {@code bookhook.delivery-requests}, carried out by the sink on the real broker. */
+class OperatorRequestsTest {
+
+    private static final IdempotencyKey KEY = IdempotencyKey.of(7, EventType.CREATED);
+
+    private final SinkTestKit kit = new SinkTestKit(2);
+    private MockReceiver receiver;
+
+    @BeforeEach
+    void startReceiver() {
+        receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET), new PrintStream(new ByteArrayOutputStream(), true, UTF_8));
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.close();
+    }
+
+    @Test
+    void a_retry_of_a_failed_delivery_after_the_receiver_recovered_posts_it_again_under_the_same_ids() throws Exception {
+        receiver.failNext(1, 400);
+        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+            kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
+            DeliveryRecord failed = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(failed.attempts()).isEqualTo(1);
+
+            kit.produceRequest(DeliveryRequest.retry("retry-1", failed, Instant.now()));
+
+            await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().get(failed.deliveryId()).status() == DeliveryStatus.DELIVERED);
+            DeliveryRecord retried = kit.ledger().get(failed.deliveryId());
+            assertThat(retried.reason()).isEqualTo(DeliveryReason.RETRY);
+            assertThat(retried.attempts()).isEqualTo(2);
+            assertThat(receiver.received()).hasSize(2);
+            ReceivedRequest second = receiver.received().get(1);
+            assertThat(second.signatureValid()).isTrue();
+            assertThat(second.header("X-Delivery-Id")).isEqualTo(failed.deliveryId());
+            assertThat(second.header("X-Idempotency-Key")).isEqualTo(KEY.toString());
+            assertThat(second.header("X-Delivery-Attempt")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void a_resend_requested_while_no_sink_runs_is_delivered_once_a_sink_starts_under_the_same_idempotency_key() throws Exception {
+        DeliveryRecord delivered;
+        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+            kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
+            delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            assertThat(delivered.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+        kit.produceRequest(DeliveryRequest.resend("resend-1", "7", null,
+                List.of(new DeliveryRequest.Item(null, KEY.toString(), 0, delivered.payload())), Instant.now()));
+        Thread.sleep(500);
+        assertThat(receiver.received()).as("nothing is sent while no sink runs").hasSize(1);
+
+        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+            String resendId = DeliveryIds.forResend("resend-1", KEY);
+            await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().containsKey(resendId)
+                    && kit.ledger().get(resendId).status() == DeliveryStatus.DELIVERED);
+            DeliveryRecord resent = kit.ledger().get(resendId);
+            assertThat(resent.reason()).isEqualTo(DeliveryReason.RESEND);
+            assertThat(resent.idempotencyKey()).isEqualTo(KEY.toString());
+            assertThat(kit.ledger().get(delivered.deliveryId()).status()).as("the original stays delivered").isEqualTo(DeliveryStatus.DELIVERED);
+
+            Thread.sleep(500);
+            assertThat(receiver.received()).hasSize(2);
+            ReceivedRequest again = receiver.received().get(1);
+            assertThat(again.header("X-Idempotency-Key")).isEqualTo(KEY.toString());
+            assertThat(again.header("X-Delivery-Id")).isEqualTo(resendId);
+            assertThat(again.signatureValid()).isTrue();
+        }
+    }
+
+    @Test
+    void a_retry_of_a_delivery_that_meanwhile_was_delivered_posts_nothing_and_an_unreadable_request_is_dead_lettered() throws Exception {
+        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+            kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
+            DeliveryRecord delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            DeliveryRecord staleFailedView = delivered.next(DeliveryStatus.FAILED, 1, 500, "HTTP 500", null, Instant.now());
+
+            kit.produceTo(kit.topics.deliveryRequests(), "7", "{\"action\":\"retry\"}".getBytes(UTF_8));
+            kit.produceRequest(DeliveryRequest.retry("retry-stale", staleFailedView, Instant.now()));
+            IdempotencyKey other = IdempotencyKey.of(8, EventType.CREATED);
+            kit.produce(other.toString(), SinkTestKit.event(8, EventType.CREATED));
+            kit.awaitSettled(2);
+
+            await().atMost(SinkTestKit.WAIT).until(() -> !kit.readAll(kit.topics.deadLetter()).isEmpty());
+            Thread.sleep(500);
+            assertThat(receiver.received()).extracting(r -> r.header("X-Idempotency-Key"))
+                    .containsExactlyInAnyOrder(KEY.toString(), other.toString());
+            assertThat(kit.ledger().get(delivered.deliveryId()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.bookhook.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.embedded.EmbeddedKafka;
+import io.bookhook.embedded.SharedEmbeddedStack;
+import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.schemas.Json;
+import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicNames;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Topics, events, sinks and ledger reads on the shared real broker, for the sink's tests; one instance per test. */
+final class SinkTestKit {
+
+    static final String SECRET = "make-secret-for-tests";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    final EmbeddedKafka kafka = SharedEmbeddedStack.get().kafka();
+    final TopicNames topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("sink"));
+    final String group = SharedEmbeddedStack.uniqueName("sink");
+
+    SinkTestKit(int partitions) {
+        kafka.createTopic(topics.appointmentEvents(), partitions, Map.of());
+        kafka.createTopic(topics.deliveryLedger(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.deadLetter(), 1, Map.of());
+        kafka.createTopic(topics.deliveryRequests(), partitions, Map.of());
+    }
+
+    SinkSettingsBuilder settings(URI receiver) {
+        return settings(receiver, Map.of());
+    }
+
+    SinkSettingsBuilder settings(URI receiver, Map<String, String> clientProperties) {
+        Map<String, String> client = new java.util.HashMap<>(clientProperties);
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return SinkSettings.builder(receiver, SECRET, client)
+                .allowPrivateTargets(true)
+                .topics(topics)
+                .groupId(group)
+                .transactionalId(group + "-tx")
+                .maxAttempts(3)
+                .firstBackoff(Duration.ofMillis(50))
+                .retryJitter(0.0)
+                .requestTimeout(Duration.ofSeconds(5));
+    }
+
+    static WebhookSink start(SinkSettings settings) {
+        WebhookSink sink = new WebhookSink(settings);
+        Thread loop = new Thread(sink, "webhook-sink-" + settings.transactionalId());
+        loop.setDaemon(true);
+        loop.start();
+        return sink;
+    }
+
+    static byte[] event(long appointmentId, EventType type) {
+        ObjectNode appointment = Json.mapper().createObjectNode().put("id", appointmentId).put("status", "pending");
+        ObjectNode customer = Json.mapper().createObjectNode().put("id", 3).put("name", "Ana").put("phone", "0912***4567");
+        try {
+            return Json.mapper().writeValueAsBytes(new AppointmentEvent(type, IdempotencyKey.of(appointmentId, type).toString(),
+                    Instant.parse("2026-11-28T10:00:00Z"), appointment, customer, null, null, null, List.of()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void produce(String key, byte[] value) {
+        produce(null, key, value);
+    }
+
+    void produce(Integer partition, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.appointmentEvents(), partition, key, value)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An operator's request, as `bookhook retry` / `resend` write it: keyed by appointment. */
+    void produceRequest(io.bookhook.schemas.DeliveryRequest request) {
+        produceTo(topics.deliveryRequests(), request.kafkaKey(), JsonSerde.of(io.bookhook.schemas.DeliveryRequest.class).serializer()
+                .serialize(topics.deliveryRequests(), request));
+    }
+
+    void produceTo(String topic, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void produceEvents(int count, int partitions) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            for (int id = 1; id <= count; id++) {
+                String key = IdempotencyKey.of(id, EventType.CREATED).toString();
+                producer.send(new ProducerRecord<>(topics.appointmentEvents(), id % partitions, key, event(id, EventType.CREATED)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed ledger record, in order. */
+    List<DeliveryRecord> ledgerHistory() {
+        var values = JsonSerde.of(DeliveryRecord.class).deserializer();
+        return readAll(topics.deliveryLedger()).stream().map(r -> values.deserialize(r.topic(), r.value())).toList();
+    }
+
+    /** The compacted view: the latest record per delivery id. */
+    Map<String, DeliveryRecord> ledger() {
+        Map<String, DeliveryRecord> latest = new LinkedHashMap<>();
+        ledgerHistory().forEach(record -> latest.put(record.deliveryId(), record));
+        return latest;
+    }
+
+    /** Waits until {@code count} deliveries have a final state, and returns the view then. */
+    Map<String, DeliveryRecord> awaitSettled(int count) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> settled(ledger()) >= count);
+        Map<String, DeliveryRecord> view = ledger();
+        assertThat(settled(view)).as("settled deliveries").isEqualTo(count);
+        return view;
+    }
+
+    static long settled(Map<String, DeliveryRecord> view) {
+        return view.values().stream().filter(r -> r.status() != DeliveryStatus.PENDING && r.status() != DeliveryStatus.RETRYING).count();
+    }
+
+    /** Reads as an operator's tool would: only what committed transactions wrote, from the beginning to now. */
+    List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+            }
+        }
+        return seen;
+    }
+
+    Map<TopicPartition, OffsetAndMetadata> committedOffsets() {
+        try (Admin admin = kafka.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void awaitCommittedOffset(int partition, long expected) {
+        TopicPartition events = new TopicPartition(topics.appointmentEvents(), partition);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedOffsets().get(events))
+                .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(expected));
+    }
+
+    static String deliveryId(long appointmentId, EventType type) {
+        return DeliveryIds.forEvent(IdempotencyKey.of(appointmentId, type));
+    }
+}
