@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reads every stage's settings from environment variables (the seed's names where it had them, else BOOKHOOK_*). */
 final class BookhookSettings {
@@ -48,6 +49,17 @@ final class BookhookSettings {
                 env.string("BOOKHOOK_TOPIC_LEDGER", defaults.deliveryLedger()),
                 env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()),
                 env.string("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", defaults.deliveryRequests()));
+    }
+
+    /**
+     * Partitions and replication factor of the topics a stage creates when they are missing. Without
+     * BOOKHOOK_TOPIC_REPLICATION_FACTOR the broker's default.replication.factor applies.
+     */
+    TopicProvisioner.Layout topicLayout() {
+        int partitions = env.integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000);
+        int replicationFactor = env.integer("BOOKHOOK_TOPIC_REPLICATION_FACTOR", -1, 1, Short.MAX_VALUE);
+        return new TopicProvisioner.Layout(partitions,
+                replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor));
     }
 
     TableMapping tableMapping() {

@@ -22,7 +22,7 @@ final class CaptureCommand implements Callable<Integer> {
         BookhookSettings settings = new BookhookSettings(environment);
         CaptureSettings capture = settings.capture();
         try (Admin admin = Admin.create(new java.util.HashMap<>(capture.kafkaClient()))) {
-            new TopicProvisioner(admin, settings.env().integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000))
+            new TopicProvisioner(admin, settings.topicLayout())
                     .ensure(capture.topics(), settings.tableMapping());
         }
         CaptureEngine engine = CaptureEngine.start(capture);

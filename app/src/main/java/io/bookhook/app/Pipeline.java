@@ -38,7 +38,7 @@ final class Pipeline implements AutoCloseable {
     private void startStages(BookhookSettings settings, Progress progress) throws Exception {
         progress.step("topics ready", () -> {
             try (Admin admin = Admin.create(new HashMap<>(settings.env().kafkaClient()))) {
-                new TopicProvisioner(admin, settings.env().integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000))
+                new TopicProvisioner(admin, settings.topicLayout())
                         .ensure(settings.topics(), settings.tableMapping());
             }
             return null;

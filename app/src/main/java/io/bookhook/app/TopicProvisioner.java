@@ -2,55 +2,153 @@ package io.bookhook.app;
 
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creates bookhook's topics when they are missing. The ledger and the related-row change topics are compacted
- * (the latest record per key is the state); the appointment change and event topics are not, because every
- * change of them matters.
+ * Creates bookhook's topics when they are missing, with the configured partitions and replication factor, and
+ * checks the cleanup policy of those that exist. The ledger and the related-row change topics are compacted (the
+ * latest record per key is the state); the appointment change, event, dead-letter and request topics are not,
+ * because every record of them matters. A topic that exists with a policy that would lose data stops the stage
+ * with one line naming the topic, its policy, and the fix.
  */
 final class TopicProvisioner {
 
-    private final Admin admin;
-    private final int partitions;
-
-    TopicProvisioner(Admin admin, int partitions) {
-        this.admin = admin;
-        this.partitions = partitions;
-    }
-
-    void ensure(TopicNames topics, TableMapping mapping) throws InterruptedException {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        Map<String, String> kept = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-        List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(topic(topics.cdcTopic(mapping.appointmentTable()), kept));
-        for (TableMapping.Relation relation : mapping.relations()) {
-            wanted.add(topic(topics.cdcTopic(relation.table()), compacted));
-        }
-        wanted.add(topic(topics.appointmentEvents(), kept));
-        wanted.add(topic(topics.deliveryLedger(), compacted));
-        wanted.add(topic(topics.deadLetter(), kept));
-        wanted.add(topic(topics.deliveryRequests(), kept));
-        for (NewTopic topic : wanted) {
-            try {
-                admin.createTopics(List.of(topic)).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
-                }
+    /** Partitions and replication factor of the topics bookhook creates; no replication factor: the broker's default. */
+    record Layout(int partitions, Optional<Short> replicationFactor) {
+        Layout {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be at least 1");
             }
         }
     }
 
-    private NewTopic topic(String name, Map<String, String> configs) {
-        return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
+    /** What one topic must be: compacted or not, and the setting that names it (for the error line). */
+    private record Wanted(String name, boolean compacted, String setting) {
+    }
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
+
+    private final Admin admin;
+    private final Layout layout;
+
+    TopicProvisioner(Admin admin, Layout layout) {
+        this.admin = admin;
+        this.layout = layout;
+    }
+
+    /** Partitions only, the broker's default replication factor. */
+    TopicProvisioner(Admin admin, int partitions) {
+        this(admin, new Layout(partitions, Optional.empty()));
+    }
+
+    void ensure(TopicNames topics, TableMapping mapping) throws InterruptedException {
+        List<Wanted> wanted = new ArrayList<>();
+        wanted.add(new Wanted(topics.cdcTopic(mapping.appointmentTable()), false, "BOOKHOOK_TOPIC_CDC_PREFIX"));
+        for (TableMapping.Relation relation : mapping.relations()) {
+            wanted.add(new Wanted(topics.cdcTopic(relation.table()), true, "BOOKHOOK_TOPIC_CDC_PREFIX"));
+        }
+        wanted.add(new Wanted(topics.appointmentEvents(), false, "BOOKHOOK_TOPIC_EVENTS"));
+        wanted.add(new Wanted(topics.deliveryLedger(), true, "BOOKHOOK_TOPIC_LEDGER"));
+        wanted.add(new Wanted(topics.deadLetter(), false, "BOOKHOOK_TOPIC_DEAD_LETTER"));
+        wanted.add(new Wanted(topics.deliveryRequests(), false, "BOOKHOOK_TOPIC_DELIVERY_REQUESTS"));
+
+        Set<String> existing = call(() -> admin.listTopics().names().get(), "list topics");
+        List<Wanted> toCheck = new ArrayList<>();
+        for (Wanted topic : wanted) {
+            if (existing.contains(topic.name()) || !create(topic)) {
+                toCheck.add(topic);
+            }
+        }
+        checkCleanupPolicies(toCheck);
+    }
+
+    /** Creates the topic; false when it turned out to exist already (another stage created it meanwhile). */
+    private boolean create(Wanted topic) throws InterruptedException {
+        String policy = topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
+        NewTopic newTopic = new NewTopic(topic.name(), Optional.of(layout.partitions()), layout.replicationFactor())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
+        try {
+            admin.createTopics(List.of(newTopic)).all().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void checkCleanupPolicies(List<Wanted> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<ConfigResource, Wanted> resources = new LinkedHashMap<>();
+        for (Wanted topic : topics) {
+            resources.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic);
+        }
+        Map<ConfigResource, Config> configs = describeConfigs(resources);
+        for (Map.Entry<ConfigResource, Wanted> entry : resources.entrySet()) {
+            Wanted topic = entry.getValue();
+            ConfigEntry policyEntry = configs.get(entry.getKey()).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            String policy = policyEntry == null || policyEntry.value() == null ? TopicConfig.CLEANUP_POLICY_DELETE : policyEntry.value();
+            List<String> policies = Arrays.stream(policy.split(",")).map(String::strip).toList();
+            if (topic.compacted() && (!policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT)
+                    || policies.contains(TopicConfig.CLEANUP_POLICY_DELETE))) {
+                throw new IllegalStateException("topic " + topic.name() + " exists with cleanup.policy=" + policy
+                        + " but bookhook needs compact: its latest record per key is state, and deletion by retention"
+                        + " would lose it. Set cleanup.policy=compact on it, or name another topic with " + topic.setting());
+            }
+            if (!topic.compacted() && policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                throw new IllegalStateException("topic " + topic.name() + " exists with cleanup.policy=" + policy
+                        + " but bookhook needs delete: compaction would drop all but the last record of each key."
+                        + " Set cleanup.policy=delete on it, or name another topic with " + topic.setting());
+            }
+        }
+    }
+
+    /**
+     * A topic another stage has just created can be listed before every broker knows it: its configs are then
+     * unknown for a moment, so that answer is retried for a few seconds.
+     */
+    private Map<ConfigResource, Config> describeConfigs(Map<ConfigResource, Wanted> resources) throws InterruptedException {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                return admin.describeConfigs(resources.keySet()).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read topic configs: " + e.getCause().getMessage(), e.getCause());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private interface AdminCall<T> {
+        T get() throws InterruptedException, ExecutionException;
+    }
+
+    private static <T> T call(AdminCall<T> call, String what) throws InterruptedException {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+        }
     }
 }

@@ -1,0 +1,336 @@
+package io.bookhook.app.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.bookhook.app.StageSettingsProbe;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * helm/bookhook rendered by the real Helm engine (helm-java, through JNI), and every rendered Deployment's
+ * environment checked against the code, as for docker-compose.yml. Secrets the chart creates are resolved from the
+ * rendered Secret; Secrets that exist in the cluster get a placeholder of the right shape.
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("..", "helm", "bookhook");
+    private static final List<String> STAGES = List.of("capture", "derive", "sink", "admin");
+    private static final Map<String, Object> REQUIRED = Map.of(
+            "kafka.bootstrapServers", "kafka-0.kafka:9092,kafka-1.kafka:9092",
+            "postgres.host", "booking-db",
+            "postgres.database", "booking",
+            "postgres.user", "bookhook",
+            "postgres.password", "pg-password-value",
+            "webhook.url", "https://hook.eu1.make.com/abc123",
+            "webhook.secret", "signing-secret-value");
+
+    private static List<Map<String, Object>> render(Map<String, Object> sets, Path valuesFile) {
+        TemplateCommand template = new Helm(CHART).template().withName("r").withNamespace("bookhook");
+        if (valuesFile != null) {
+            template = template.withValuesFile(valuesFile);
+        }
+        for (Map.Entry<String, Object> set : sets.entrySet()) {
+            template = template.set(set.getKey(), set.getValue());
+        }
+        String yaml = template.call();
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(yaml)) {
+            if (document != null) {
+                documents.add(map(document));
+            }
+        }
+        return documents;
+    }
+
+    private static List<Map<String, Object>> renderDefaults() {
+        return render(REQUIRED, null);
+    }
+
+    private static List<Map<String, Object>> renderProduction() throws URISyntaxException {
+        Path values = Path.of(Objects.requireNonNull(HelmChartTest.class.getResource("helm-values-production.yaml")).toURI());
+        return render(Map.of(), values);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node) {
+        return (Map<String, Object>) node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object node) {
+        return node == null ? List.of() : (List<Object>) node;
+    }
+
+    private static Object at(Map<String, Object> node, String path) {
+        Object current = node;
+        for (String key : path.split("\\.")) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+
+    private static List<Map<String, Object>> ofKind(List<Map<String, Object>> documents, String kind) {
+        return documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    }
+
+    private static Map<String, Object> deployment(List<Map<String, Object>> documents, String stage) {
+        return ofKind(documents, "Deployment").stream()
+                .filter(d -> stage.equals(map(at(d, "metadata.labels")).get("app.kubernetes.io/component")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Deployment for " + stage));
+    }
+
+    private static Map<String, Object> container(Map<String, Object> deployment) {
+        List<Object> containers = list(at(deployment, "spec.template.spec.containers"));
+        assertThat(containers).hasSize(1);
+        return map(containers.get(0));
+    }
+
+    /** The container's environment as the pod would see it, Secrets resolved. */
+    private static Map<String, String> environment(List<Map<String, Object>> documents, Map<String, Object> container) {
+        Map<String, String> env = new TreeMap<>();
+        for (Object item : list(container.get("env"))) {
+            Map<String, Object> entry = map(item);
+            String name = (String) entry.get("name");
+            assertThat(env).as("%s set twice", name).doesNotContainKey(name);
+            if (entry.containsKey("value")) {
+                env.put(name, String.valueOf(entry.get("value")));
+            } else {
+                Map<String, Object> ref = map(at(entry, "valueFrom.secretKeyRef"));
+                assertThat(ref).as("%s comes from a Secret", name).isNotNull();
+                env.put(name, secretValue(documents, name, (String) ref.get("name"), (String) ref.get("key")));
+            }
+        }
+        return env;
+    }
+
+    private static String secretValue(List<Map<String, Object>> documents, String variable, String secret, String key) {
+        for (Map<String, Object> rendered : ofKind(documents, "Secret")) {
+            if (secret.equals(at(rendered, "metadata.name"))) {
+                Object value = map(rendered.get("stringData")).get(key);
+                assertThat(value).as("Secret %s has key %s", secret, key).isNotNull();
+                return String.valueOf(value);
+            }
+        }
+        // A Secret that exists in the cluster: a value of the right shape
+        return variable.endsWith("_URL") ? "https://receiver.example.com/hook" : "secret:" + secret + "/" + key;
+    }
+
+    private static List<String> problems(List<Map<String, Object>> documents, String label) {
+        List<String> problems = new ArrayList<>();
+        for (String stage : STAGES) {
+            Map<String, Object> container = container(deployment(documents, stage));
+            List<String> args = list(container.get("args")).stream().map(String::valueOf).toList();
+            assertThat(args.get(0)).isEqualTo(stage);
+            assertThat(StageSettingsProbe.parse(args)).as("the CLI accepts %s", args).isEqualTo(stage);
+            problems.addAll(StageEnvironment.problems(label + " Deployment " + stage, stage, environment(documents, container)));
+        }
+        return problems;
+    }
+
+    @Test
+    void every_stage_starts_with_its_environment_and_sets_only_what_bookhook_reads() throws Exception {
+        assertThat(problems(renderDefaults(), "default values:")).isEmpty();
+        assertThat(problems(renderProduction(), "helm-values-production.yaml:")).isEmpty();
+    }
+
+    @Test
+    void kafka_client_properties_pass_through_with_secrets_from_secret_refs() throws Exception {
+        List<Map<String, Object>> documents = renderProduction();
+        for (String stage : STAGES) {
+            Map<String, Object> container = container(deployment(documents, stage));
+            Map<String, String> env = environment(documents, container);
+            assertThat(env).containsEntry("BOOKHOOK_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("BOOKHOOK_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsEntry("BOOKHOOK_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/bookhook/kafka/truststore.jks")
+                    .containsEntry("BOOKHOOK_KAFKA_SASL_JAAS_CONFIG", "secret:kafka-client/jaas");
+            assertThat(list(container.get("volumeMounts"))).anySatisfy(mount ->
+                    assertThat(map(mount)).containsEntry("mountPath", "/etc/bookhook/kafka").containsEntry("readOnly", true));
+        }
+    }
+
+    @Test
+    void no_secret_is_written_into_a_deployment() throws Exception {
+        for (List<Map<String, Object>> documents : List.of(renderDefaults(), renderProduction())) {
+            for (String stage : STAGES) {
+                for (Object item : list(container(deployment(documents, stage)).get("env"))) {
+                    Map<String, Object> entry = map(item);
+                    String name = (String) entry.get("name");
+                    if (Set.of("MAKE_WEBHOOK_URL", "MAKE_WEBHOOK_SECRET", "BOOKHOOK_POSTGRES_PASSWORD", "BOOKHOOK_KAFKA_SASL_JAAS_CONFIG")
+                            .contains(name)) {
+                        assertThat(entry).as("%s in %s", name, stage).doesNotContainKey("value").containsKey("valueFrom");
+                    }
+                }
+            }
+        }
+        String defaults = new Yaml().dump(renderDefaults().stream().filter(d -> !"Secret".equals(d.get("kind"))).toList());
+        assertThat(defaults).doesNotContain("signing-secret-value", "pg-password-value", "abc123");
+    }
+
+    @Test
+    void capture_runs_one_replica_recreated_and_the_others_scale_with_a_disruption_budget() throws Exception {
+        List<Map<String, Object>> documents = renderProduction();
+        Map<String, Object> capture = deployment(documents, "capture");
+        assertThat(at(capture, "spec.replicas")).isEqualTo(1);
+        assertThat(at(capture, "spec.strategy.type")).isEqualTo("Recreate");
+        assertThat(at(deployment(documents, "derive"), "spec.replicas")).isEqualTo(4);
+        assertThat(at(deployment(documents, "sink"), "spec.replicas")).isEqualTo(6);
+
+        List<String> budgets = ofKind(documents, "PodDisruptionBudget").stream()
+                .map(d -> (String) map(at(d, "spec.selector.matchLabels")).get("app.kubernetes.io/component")).sorted().toList();
+        assertThat(budgets).containsExactly("derive", "sink");
+        assertThat(ofKind(documents, "PodDisruptionBudget")).allSatisfy(pdb -> assertThat(at(pdb, "spec.maxUnavailable")).isEqualTo(1));
+    }
+
+    @Test
+    void every_stage_has_probes_on_its_admin_port_resources_and_runs_as_the_images_user() throws Exception {
+        for (String stage : STAGES) {
+            Map<String, Object> deployment = deployment(renderDefaults(), stage);
+            Map<String, Object> container = container(deployment);
+            assertThat(list(container.get("ports"))).singleElement()
+                    .satisfies(port -> assertThat(map(port)).containsEntry("name", "admin").containsEntry("containerPort", 8080));
+            assertThat(at(container, "livenessProbe.httpGet.path")).isEqualTo("/health/live");
+            assertThat(at(container, "livenessProbe.httpGet.port")).isEqualTo("admin");
+            assertThat(at(container, "readinessProbe.httpGet.path")).isEqualTo("/health/ready");
+            assertThat(at(container, "resources.requests.memory")).isNotNull();
+            assertThat(at(container, "resources.limits.memory")).isNotNull();
+            assertThat(at(container, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+            assertThat(at(deployment, "spec.template.spec.securityContext.runAsNonRoot")).isEqualTo(true);
+            assertThat(at(deployment, "spec.template.spec.securityContext.runAsUser")).isEqualTo(65532);
+        }
+        // the image's user (app/pom.xml, image profile) is the chart's
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("<user>65532:65532</user>");
+    }
+
+    @Test
+    void admin_serves_on_the_admin_port_of_its_pod() throws Exception {
+        List<Object> args = list(container(deployment(renderDefaults(), "admin")).get("args"));
+        assertThat(args).containsExactly("admin", "--bind", "0.0.0.0", "--port", "8080");
+    }
+
+    @Test
+    void service_monitor_only_when_asked() throws Exception {
+        assertThat(ofKind(renderDefaults(), "ServiceMonitor")).isEmpty();
+        assertThat(ofKind(renderProduction(), "ServiceMonitor")).singleElement().satisfies(monitor -> {
+            assertThat(map(at(monitor, "metadata.labels"))).containsEntry("release", "prometheus");
+            assertThat(map(list(at(monitor, "spec.endpoints")).get(0))).containsEntry("port", "admin").containsEntry("path", "/metrics");
+        });
+        assertThat(ofKind(renderDefaults(), "Service")).hasSize(STAGES.size());
+    }
+
+    @Test
+    void a_missing_required_value_stops_the_render_naming_it() {
+        Map<String, Object> noUrl = new LinkedHashMap<>(REQUIRED);
+        noUrl.remove("webhook.url");
+        assertThatThrownBy(() -> render(noUrl, null)).hasMessageContaining("webhook.url is required");
+        Map<String, Object> noKafka = new LinkedHashMap<>(REQUIRED);
+        noKafka.remove("kafka.bootstrapServers");
+        assertThatThrownBy(() -> render(noKafka, null)).hasMessageContaining("kafka.bootstrapServers is required");
+    }
+
+    @Test
+    void values_yaml_documents_every_value() throws IOException {
+        List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"));
+        Pattern key = Pattern.compile("^( *)([A-Za-z][A-Za-z0-9_.-]*):(.*)$");
+        Deque<int[]> sections = new ArrayDeque<>(); // {indent, documented}
+        List<String> undocumented = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = key.matcher(lines.get(i));
+            if (!m.matches()) {
+                continue;
+            }
+            int indent = m.group(1).length();
+            while (!sections.isEmpty() && sections.peek()[0] >= indent) {
+                sections.pop();
+            }
+            boolean documented = previousNonBlank(lines, i).strip().startsWith("#");
+            boolean ancestorDocumented = sections.stream().anyMatch(s -> s[1] == 1);
+            boolean leaf = !m.group(3).isBlank() || nextIndent(lines, i) <= indent;
+            if (leaf && !documented && !ancestorDocumented) {
+                undocumented.add(lines.get(i).strip());
+            }
+            sections.push(new int[] {indent, documented ? 1 : 0});
+        }
+        assertThat(undocumented).as("values without a comment").isEmpty();
+    }
+
+    private static String previousNonBlank(List<String> lines, int index) {
+        for (int i = index - 1; i >= 0; i--) {
+            if (!lines.get(i).isBlank()) {
+                return lines.get(i);
+            }
+        }
+        return "";
+    }
+
+    private static int nextIndent(List<String> lines, int index) {
+        for (int i = index + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.isBlank() && !line.strip().startsWith("#")) {
+                return line.length() - line.stripLeading().length();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void every_value_the_templates_use_is_in_values_yaml() throws IOException {
+        Map<String, Object> values = map(new Yaml().load(Files.readString(CHART.resolve("values.yaml"))));
+        List<String> missing = new ArrayList<>();
+        Pattern used = Pattern.compile("\\.Values\\.([A-Za-z][A-Za-z0-9_.]*)");
+        Pattern stageValue = Pattern.compile("\\$values\\.([A-Za-z][A-Za-z0-9_]*)");
+        try (var templates = Files.list(CHART.resolve("templates"))) {
+            for (Path template : templates.toList()) {
+                String text = Files.readString(template);
+                Matcher m = used.matcher(text);
+                while (m.find()) {
+                    if (!hasPath(values, m.group(1))) {
+                        missing.add(template.getFileName() + ": .Values." + m.group(1));
+                    }
+                }
+                Matcher s = stageValue.matcher(text);
+                while (s.find()) {
+                    String name = s.group(1);
+                    if (STAGES.stream().noneMatch(stage -> map(values.get(stage)).containsKey(name))) {
+                        missing.add(template.getFileName() + ": $values." + name);
+                    }
+                }
+            }
+        }
+        for (String stage : STAGES) {
+            assertThat(map(values.get(stage))).as(stage).containsKeys("enabled", "javaOpts", "resources", "env");
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    private static boolean hasPath(Map<String, Object> values, String path) {
+        Object current = values;
+        for (String key : path.split("\\.")) {
+            if (!(current instanceof Map<?, ?> m) || !m.containsKey(key)) {
+                return false;
+            }
+            current = m.get(key);
+        }
+        return true;
+    }
+}
