@@ -2,13 +2,17 @@ package io.bookhook.app;
 
 import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureSettings;
+import io.bookhook.ledger.admin.Readiness;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = "Streams the booking tables from Postgres (logical replication, pgoutput) to bookhook.cdc.<table>.")
+        description = {"Streams the booking tables from Postgres (logical replication, pgoutput) to bookhook.cdc.<table>.",
+                "Health and metrics on BOOKHOOK_ADMIN_PORT (default 8080): /health/live, /health/ready, /metrics."})
 final class CaptureCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
@@ -21,11 +25,16 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
         CaptureSettings capture = settings.capture();
-        try (Admin admin = Admin.create(new java.util.HashMap<>(capture.kafkaClient()))) {
-            new TopicProvisioner(admin, settings.topicLayout())
-                    .ensure(capture.topics(), settings.tableMapping());
+        try (Admin admin = Admin.create(new HashMap<>(capture.kafkaClient()))) {
+            new TopicProvisioner(admin, settings.topicLayout()).ensure(capture.topics(), settings.tableMapping());
         }
         CaptureEngine engine = CaptureEngine.start(capture);
-        return StageRunner.runUntilStopped("capture", engine, engine.stopped());
+        AutoCloseable endpoints = StageEndpoints.start(settings,
+                Readiness.of(engine::isStreaming, "the replication slot '" + capture.slotName() + "' to be read"));
+        engine.awaitStreaming(Duration.ofMinutes(5));
+        return StageRunner.runUntilStopped("capture", () -> {
+            endpoints.close();
+            engine.close();
+        }, engine.stopped());
     }
 }

@@ -1,12 +1,15 @@
 package io.bookhook.app;
 
 import io.bookhook.derive.DeriveStreams;
+import io.bookhook.ledger.admin.Readiness;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
 @Command(name = "derive", mixinStandardHelpOptions = true,
-        description = "Derives created / confirmed appointment events (Kafka Streams, exactly once) onto bookhook.appointment-events.")
+        description = {"Derives created / confirmed appointment events (Kafka Streams, exactly once) onto bookhook.appointment-events.",
+                "Health and metrics on BOOKHOOK_ADMIN_PORT (default 8080): /health/live, /health/ready, /metrics."})
 final class DeriveCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
@@ -17,7 +20,13 @@ final class DeriveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeriveStreams derive = DeriveStreams.start(new BookhookSettings(environment).derive());
-        return StageRunner.runUntilStopped("derive", derive, derive.stopped());
+        BookhookSettings settings = new BookhookSettings(environment);
+        DeriveStreams derive = DeriveStreams.start(settings.derive());
+        AutoCloseable endpoints = StageEndpoints.start(settings,
+                Readiness.of(() -> derive.state() == KafkaStreams.State.RUNNING, "Kafka Streams to reach RUNNING"));
+        return StageRunner.runUntilStopped("derive", () -> {
+            endpoints.close();
+            derive.close();
+        }, derive.stopped());
     }
 }

@@ -1,12 +1,14 @@
 package io.bookhook.app;
 
+import io.bookhook.ledger.admin.Readiness;
 import io.bookhook.sink.WebhookSink;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "sink", mixinStandardHelpOptions = true,
-        description = "Posts each appointment event, signed, to MAKE_WEBHOOK_URL and records every delivery in bookhook.delivery-ledger.")
+        description = {"Posts each appointment event, signed, to MAKE_WEBHOOK_URL and records every delivery in bookhook.delivery-ledger.",
+                "Health and metrics on BOOKHOOK_ADMIN_PORT (default 8080): /health/live, /health/ready, /metrics."})
 final class SinkCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
@@ -17,9 +19,14 @@ final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WebhookSink sink = new WebhookSink(new BookhookSettings(environment).sink());
+        BookhookSettings settings = new BookhookSettings(environment);
+        WebhookSink sink = new WebhookSink(settings.sink());
         Thread worker = new Thread(sink, "bookhook-sink");
         worker.start();
-        return StageRunner.runUntilStopped("sink", sink, sink.stopped());
+        AutoCloseable endpoints = StageEndpoints.start(settings, Readiness.of(sink::isRunning, "the sink to read the ledger and poll"));
+        return StageRunner.runUntilStopped("sink", () -> {
+            endpoints.close();
+            sink.close();
+        }, sink.stopped());
     }
 }

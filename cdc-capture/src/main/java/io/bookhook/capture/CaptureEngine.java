@@ -37,6 +37,7 @@ public final class CaptureEngine implements AutoCloseable {
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bookhook-capture"));
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean streaming;
 
     private CaptureEngine(CaptureSettings settings) {
         this.settings = settings;
@@ -57,6 +58,11 @@ public final class CaptureEngine implements AutoCloseable {
         return capture;
     }
 
+    /** Streaming (the slot has been read since start) and not stopped: what a readiness probe asks. */
+    public boolean isStreaming() {
+        return streaming && !stopped.isDone();
+    }
+
     /** Completes when the engine stops; exceptionally, with a {@link CaptureFailedException}, when the connector died. */
     public CompletableFuture<Void> stopped() {
         return stopped;
@@ -74,6 +80,7 @@ public final class CaptureEngine implements AutoCloseable {
                 throw new CaptureFailedException("capture stopped before it started streaming");
             }
             if (slotIsActive()) {
+                streaming = true;
                 return;
             }
             Thread.sleep(50);

@@ -3,6 +3,7 @@ package io.bookhook.capture;
 import io.bookhook.schemas.TopicNames;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,10 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
             }
         }
         for (ChangeEvent<String, String> record : records) {
+            String table = tableOf(record.destination());
+            if (table != null && publishedTables.contains(table)) {
+                Metrics.counter("bookhook.capture.changes", "table", table).increment();
+            }
             committer.markProcessed(record);
         }
         committer.markBatchFinished();

@@ -99,6 +99,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         for (EventType type : outcome.emit()) {
             queue.add(new PendingEvent(type, change.commitTime(), row, now));
         }
+        metrics.queued(outcome.emit().size());
         flush(id, queue, now);
     }
 

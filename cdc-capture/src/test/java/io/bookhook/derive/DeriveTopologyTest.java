@@ -142,6 +142,7 @@ class DeriveTopologyTest {
     void an_event_waits_for_a_late_customer_and_goes_out_with_it() {
         appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
         assertThat(events.isEmpty()).isTrue();
+        assertThat(metrics.get("bookhook.derive.waiting.events").gauge().value()).isEqualTo(1.0);
 
         relatedRowsArrive();
         driver.advanceWallClockTime(Duration.ofMillis(250));
@@ -150,6 +151,7 @@ class DeriveTopologyTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).value().customer().get("name").asText()).isEqualTo("Mei");
         assertThat(out.get(0).value().missing()).isEmpty();
+        assertThat(metrics.get("bookhook.derive.waiting.events").gauge().value()).isZero();
     }
 
     @Test
@@ -180,7 +182,7 @@ class DeriveTopologyTest {
         assertThat(new String(dead.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(TOPICS.cdcTopic(MAPPING.appointmentTable()));
         assertThat(outputKeys()).containsExactly("appointment:2:created");
-        assertThat(metrics.counter("bookhook.derive.dead.letters").count()).isEqualTo(1.0);
+        assertThat(metrics.counter("bookhook.dead.letters", "stage", "derive").count()).isEqualTo(1.0);
     }
 
     @Test

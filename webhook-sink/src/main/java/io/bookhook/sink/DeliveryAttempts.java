@@ -28,11 +28,24 @@ final class DeliveryAttempts {
     private final WebhookPoster poster;
     private final RetryDecisions decisions;
     private final EndpointHold hold;
+    private final SinkMetrics metrics;
 
     DeliveryAttempts(WebhookPoster poster, RetryDecisions decisions, EndpointHold hold) {
+        this(poster, decisions, hold, new SinkMetrics());
+    }
+
+    DeliveryAttempts(WebhookPoster poster, RetryDecisions decisions, EndpointHold hold, SinkMetrics metrics) {
         this.poster = poster;
         this.decisions = decisions;
         this.hold = hold;
+        this.metrics = metrics;
+    }
+
+    private AttemptResult post(WebhookRequest request) {
+        long start = System.nanoTime();
+        AttemptResult result = poster.post(request);
+        metrics.attempt(result.verdict(), Duration.ofNanos(System.nanoTime() - start));
+        return result;
     }
 
     DeliveryOutcome deliver(WebhookRequest first, RetryListener listener, Pause pause) throws DeliveryAbandoned {
@@ -40,7 +53,7 @@ final class DeliveryAttempts {
         WebhookRequest request = first;
         while (true) {
             awaitEndpoint(pause);
-            AttemptResult result = poster.post(request);
+            AttemptResult result = post(request);
             if (result.gone()) {
                 hold.gone();
                 LOG.warn("receiver answered 410 Gone to {}: holding all deliveries for {}", request.deliveryId(), hold.length());
@@ -62,7 +75,7 @@ final class DeliveryAttempts {
     /** One manual attempt (an operator's retry): it neither starts nor restarts a backoff schedule. */
     DeliveryOutcome attemptOnce(WebhookRequest request, Pause pause) throws DeliveryAbandoned {
         awaitEndpoint(pause);
-        AttemptResult result = poster.post(request);
+        AttemptResult result = post(request);
         if (result.gone()) {
             hold.gone();
         }

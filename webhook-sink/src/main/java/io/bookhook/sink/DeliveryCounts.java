@@ -1,6 +1,8 @@
 package io.bookhook.sink;
 
+import io.micrometer.core.instrument.Metrics;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the sink has committed since it started; counted only after the transaction holding it committed. */
@@ -13,6 +15,10 @@ public final class DeliveryCounts {
 
     void addCommitted(List<LaneWrite> writes) {
         for (LaneWrite write : writes) {
+            if (write.completesEvent()) {
+                // The process-wide counter behind a stage's /metrics: bookhook_sink_deliveries_total{outcome=…}
+                Metrics.counter("bookhook.sink.deliveries", "outcome", write.kind().name().toLowerCase(Locale.ROOT)).increment();
+            }
             switch (write.kind()) {
                 case DELIVERED -> delivered.incrementAndGet();
                 case FAILED -> failed.incrementAndGet();

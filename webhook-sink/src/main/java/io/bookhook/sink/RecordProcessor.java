@@ -31,6 +31,7 @@ final class RecordProcessor implements LaneProcessor {
     private final LedgerIndex ledger;
     private final Clock clock;
     private final Serializer<DeliveryRecord> ledgerValues = JsonSerde.of(DeliveryRecord.class).serializer();
+    private final SinkMetrics metrics = new SinkMetrics();
 
     RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
         this.target = target;
@@ -47,6 +48,7 @@ final class RecordProcessor implements LaneProcessor {
         EventReader.Read read = EventReader.read(record.value());
         if (read instanceof EventReader.Invalid invalid) {
             LOG.warn("dead-lettering {}: {}", DeadLetters.source(record), invalid.reason());
+            metrics.deadLettered();
             out.accept(new LaneWrite(LaneWrite.Kind.DEAD_LETTERED, DeadLetters.of(record, invalid.reason(), topics.deadLetter()),
                     source, record.offset()));
             return;
@@ -74,6 +76,7 @@ final class RecordProcessor implements LaneProcessor {
         DeliveryStatus status = outcome.delivered() ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED;
         if (outcome.delivered()) {
             ledger.markDelivered(event.key());
+            metrics.delivered(java.time.Duration.between(event.event().occurredAt(), clock.instant()));
             LOG.info("delivered {} as {} after {} attempt(s)", event.key(), deliveryId, outcome.attempts());
         } else {
             LOG.warn("failed {} as {} after {} attempt(s): {}", event.key(), deliveryId, outcome.attempts(), last.describe());

@@ -66,6 +66,13 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         this.transactions = new SinkTransactions(consumer, producer);
     }
 
+    /** Polling and posting: what a readiness probe asks. */
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return running && !closing && !stopped.isDone();
+        }
+    }
+
     @Override
     public void run() {
         synchronized (lifecycle) {

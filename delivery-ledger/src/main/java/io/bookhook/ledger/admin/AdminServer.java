@@ -37,7 +37,17 @@ public final class AdminServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
         LedgerMetrics.bind(registry, view);
-        HealthAndMetrics health = new HealthAndMetrics(view, registry);
+        HealthAndMetrics health = new HealthAndMetrics(new Readiness() {
+            @Override
+            public boolean ready() {
+                return view.isCaughtUp();
+            }
+
+            @Override
+            public String waitingFor() {
+                return view.waitingFor();
+            }
+        }, registry);
         server.createContext("/", new StaticFiles());
         server.createContext("/api/", new DeliveriesApi(view, actions, registry));
         server.createContext("/metrics", health::metrics);

@@ -1,25 +1,24 @@
 package io.bookhook.ledger.admin;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.bookhook.ledger.LedgerView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code /health/live} (the process answers), {@code /health/ready} (the ledger view has caught up, so answers
- * are not stale) and {@code /metrics} in the Prometheus text format.
+ * {@code /health/live} (the process answers), {@code /health/ready} (the stage can do its work: for the admin,
+ * the ledger view has caught up, so answers are not stale) and {@code /metrics} in the Prometheus text format.
  */
 final class HealthAndMetrics {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final LedgerView view;
+    private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
 
-    HealthAndMetrics(LedgerView view, PrometheusMeterRegistry registry) {
-        this.view = view;
+    HealthAndMetrics(Readiness readiness, PrometheusMeterRegistry registry) {
+        this.readiness = readiness;
         this.registry = registry;
     }
 
@@ -28,10 +27,10 @@ final class HealthAndMetrics {
     }
 
     void ready(HttpExchange exchange) throws IOException {
-        if (view.isCaughtUp()) {
+        if (readiness.ready()) {
             Exchanges.json(exchange, 200, Map.of("status", "ready"));
         } else {
-            Exchanges.json(exchange, 503, Map.of("status", "not ready", "waiting_for", view.waitingFor()));
+            Exchanges.json(exchange, 503, Map.of("status", "not ready", "waiting_for", readiness.waitingFor()));
         }
     }
 
