@@ -35,6 +35,9 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String DEMO_SECRET = "bookhook-demo-secret";
 
+    @Option(names = "--keep-running", description = "After the deliveries, keep everything running (admin page included) until Ctrl-C.")
+    boolean keepRunning;
+
     @Option(names = "--timeout", defaultValue = "120s", converter = Durations.class,
             description = "How long to wait for the deliveries (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -79,14 +82,17 @@ final class DemoCommand implements Callable<Integer> {
                         MockReceiverConfig.defaults(environment.get("MAKE_WEBHOOK_SECRET")).withPort(0), out));
                 environment.put("MAKE_WEBHOOK_URL", receiver.url().toString());
             }
+            BookhookSettings settings = new BookhookSettings(environment);
             try (MockReceiver closeReceiver = receiver;
-                    Pipeline pipeline = Pipeline.start(new BookhookSettings(environment), progress)) {
+                    Pipeline pipeline = Pipeline.start(settings, progress);
+                    DemoAdmin admin = progress.step("admin page and metrics", () -> DemoAdmin.start(settings))) {
+                out.println("  admin page: " + admin.uri() + "  (metrics: " + admin.uri().resolve("metrics") + ")");
                 out.println("  posting to " + (externalUrl.isPresent() ? "MAKE_WEBHOOK_URL" : environment.get("MAKE_WEBHOOK_URL")));
                 out.println();
                 out.println("Booking: 1 salon, 2 stylists, 2 services, 3 customers, 3 appointments; confirming the first");
                 DemoData.Booked booked = new DemoData(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password())
                         .insertAndConfirm();
-                Map<String, DeliveryRecord> ledger = awaitDeliveries(new BookhookSettings(environment), timeout);
+                Map<String, DeliveryRecord> ledger = awaitDeliveries(settings, timeout);
                 out.println();
                 if (receiver != null && !receiver.received().isEmpty()) {
                     ReceivedRequest first = receiver.received().get(0);
@@ -96,6 +102,12 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Delivery ledger (" + ledger.size() + " deliveries):");
                 out.print(LedgerTable.render(ledger.values()));
                 long delivered = ledger.values().stream().filter(r -> r.status() == DeliveryStatus.DELIVERED).count();
+                if (keepRunning) {
+                    out.println();
+                    out.println("Still running: insert rows on port " + stack.postgres().port() + " (user postgres), open "
+                            + admin.uri() + "; Ctrl-C stops.");
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
                 return delivered == DemoData.EXPECTED_DELIVERIES ? 0 : 1;
             }
         }

@@ -1,0 +1,52 @@
+package io.bookhook.app;
+
+import io.bookhook.ledger.DeliveryActions;
+import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.LedgerView;
+import io.bookhook.ledger.admin.AdminServer;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+
+/** The admin page of the demo, on a free loopback port, showing the metrics of every stage in the process. */
+final class DemoAdmin implements AutoCloseable {
+
+    private final LedgerView ledger;
+    private final DeliveryRequests requests;
+    private final AdminServer server;
+    private final PrometheusMeterRegistry registry;
+
+    private DemoAdmin(LedgerView ledger, DeliveryRequests requests, AdminServer server, PrometheusMeterRegistry registry) {
+        this.ledger = ledger;
+        this.requests = requests;
+        this.server = server;
+        this.registry = registry;
+    }
+
+    static DemoAdmin start(BookhookSettings settings) {
+        Map<String, String> client = settings.env().kafkaClient();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(registry);
+        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
+        DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
+        AdminServer server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), ledger,
+                new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), registry);
+        return new DemoAdmin(ledger, requests, server, registry);
+    }
+
+    URI uri() {
+        return server.uri();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        requests.close();
+        ledger.close();
+        Metrics.removeRegistry(registry);
+    }
+}
