@@ -63,27 +63,7 @@ class EndToEndTest {
         String name = SharedEmbeddedStack.uniqueName("e2e");
         jdbcUrl = stack.postgres().createDatabase(name);
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        environment = new HashMap<>();
-        environment.put("MAKE_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
-        environment.put("MAKE_WEBHOOK_SECRET", SECRET);
-        environment.put("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
-        environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-        environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
-        environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
-        environment.put("BOOKHOOK_POSTGRES_DB", name);
-        environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
-        environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
-        environment.put("BOOKHOOK_SLOT_NAME", name);
-        environment.put("BOOKHOOK_PUBLICATION_NAME", name);
-        environment.put("BOOKHOOK_CAPTURE_NAME", name);
-        environment.put("BOOKHOOK_CAPTURE_OFFSET_TOPIC", name + ".offsets");
-        environment.put("BOOKHOOK_TOPIC_CDC_PREFIX", name + ".cdc.");
-        environment.put("BOOKHOOK_TOPIC_EVENTS", name + ".events");
-        environment.put("BOOKHOOK_TOPIC_LEDGER", name + ".ledger");
-        environment.put("BOOKHOOK_TOPIC_DEAD_LETTER", name + ".dead-letter");
-        environment.put("BOOKHOOK_DERIVE_APPLICATION_ID", name + "-derive");
-        environment.put("BOOKHOOK_SINK_GROUP_ID", name + "-sink");
-        environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve(name).toString());
+        environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET);
     }
 
     @AfterEach

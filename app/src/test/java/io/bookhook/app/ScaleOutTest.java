@@ -228,29 +228,7 @@ class ScaleOutTest {
     }
 
     private Map<String, String> environment(EmbeddedStack stack, String name, MockReceiver receiver) {
-        Map<String, String> environment = new HashMap<>();
-        environment.put("MAKE_WEBHOOK_URL", receiver.url().toString());
-        environment.put("MAKE_WEBHOOK_SECRET", "scale-out-secret");
-        environment.put("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
-        environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-        environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
-        environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
-        environment.put("BOOKHOOK_POSTGRES_DB", name);
-        environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
-        environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
-        environment.put("BOOKHOOK_SLOT_NAME", name);
-        environment.put("BOOKHOOK_PUBLICATION_NAME", name);
-        environment.put("BOOKHOOK_CAPTURE_NAME", name);
-        environment.put("BOOKHOOK_CAPTURE_OFFSET_TOPIC", name + ".offsets");
-        environment.put("BOOKHOOK_TOPIC_CDC_PREFIX", name + ".cdc.");
-        environment.put("BOOKHOOK_TOPIC_EVENTS", name + ".events");
-        environment.put("BOOKHOOK_TOPIC_LEDGER", name + ".ledger");
-        environment.put("BOOKHOOK_TOPIC_DEAD_LETTER", name + ".dead-letter");
-        environment.put("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", name + ".delivery-requests");
-        environment.put("BOOKHOOK_DERIVE_APPLICATION_ID", name + "-derive");
-        environment.put("BOOKHOOK_SINK_GROUP_ID", name + "-sink");
-        environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve(name + "-a").toString());
-        return environment;
+        return TestEnvironments.pipeline(stack, name, receiver.url().toString(), "scale-out-secret");
     }
 
     /** The settings BookhookSettings read, with a transactional id of this instance's own. */

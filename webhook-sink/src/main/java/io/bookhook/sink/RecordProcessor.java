@@ -3,7 +3,6 @@ package io.bookhook.sink;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
-import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
 import java.net.URI;
 import java.time.Clock;
@@ -11,7 +10,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +28,13 @@ final class RecordProcessor implements LaneProcessor {
     private final DeliveryAttempts attempts;
     private final LedgerIndex ledger;
     private final Clock clock;
-    private final Serializer<DeliveryRecord> ledgerValues = JsonSerde.of(DeliveryRecord.class).serializer();
+    private final LedgerRecords ledgerRecords;
     private final SinkMetrics metrics = new SinkMetrics();
 
     RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
         this.target = target;
         this.topics = topics;
+        this.ledgerRecords = new LedgerRecords(topics.deliveryLedger());
         this.attempts = attempts;
         this.ledger = ledger;
         this.clock = clock;
@@ -88,7 +87,6 @@ final class RecordProcessor implements LaneProcessor {
     }
 
     private ProducerRecord<String, byte[]> ledgerRecord(DeliveryRecord state) {
-        String topic = topics.deliveryLedger();
-        return new ProducerRecord<>(topic, state.deliveryId(), ledgerValues.serialize(topic, state));
+        return ledgerRecords.of(state);
     }
 }

@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +34,12 @@ final class RequestProcessor implements LaneProcessor {
     private final DeliveryAttempts attempts;
     private final LedgerIndex ledger;
     private final Clock clock;
-    private final Serializer<DeliveryRecord> ledgerValues = JsonSerde.of(DeliveryRecord.class).serializer();
+    private final LedgerRecords ledgerRecords;
 
     RequestProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
         this.target = target;
         this.topics = topics;
+        this.ledgerRecords = new LedgerRecords(topics.deliveryLedger());
         this.attempts = attempts;
         this.ledger = ledger;
         this.clock = clock;
@@ -110,7 +110,6 @@ final class RequestProcessor implements LaneProcessor {
     }
 
     private ProducerRecord<String, byte[]> ledgerRecord(DeliveryRecord state) {
-        String topic = topics.deliveryLedger();
-        return new ProducerRecord<>(topic, state.deliveryId(), ledgerValues.serialize(topic, state));
+        return ledgerRecords.of(state);
     }
 }
