@@ -26,12 +26,12 @@ final class RecordProcessor implements LaneProcessor {
     private final URI target;
     private final TopicNames topics;
     private final DeliveryAttempts attempts;
-    private final LedgerIndex ledger;
+    private final DeliveredKeys ledger;
     private final Clock clock;
     private final LedgerRecords ledgerRecords;
     private final SinkMetrics metrics = new SinkMetrics();
 
-    RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
+    RecordProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, DeliveredKeys ledger, Clock clock) {
         this.target = target;
         this.topics = topics;
         this.ledgerRecords = new LedgerRecords(topics.deliveryLedger());

@@ -32,11 +32,11 @@ final class RequestProcessor implements LaneProcessor {
     private final URI target;
     private final TopicNames topics;
     private final DeliveryAttempts attempts;
-    private final LedgerIndex ledger;
+    private final DeliveredKeys ledger;
     private final Clock clock;
     private final LedgerRecords ledgerRecords;
 
-    RequestProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, LedgerIndex ledger, Clock clock) {
+    RequestProcessor(URI target, TopicNames topics, DeliveryAttempts attempts, DeliveredKeys ledger, Clock clock) {
         this.target = target;
         this.topics = topics;
         this.ledgerRecords = new LedgerRecords(topics.deliveryLedger());

@@ -33,7 +33,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private final SinkSettings settings;
     private final Consumer<String, byte[]> consumer;
     private final WebhookPoster poster;
-    private final LedgerIndex ledger;
+    private final DeliveredKeys ledger;
     private final SinkTransactions transactions;
     private final Lanes lanes;
     private final Producer<String, byte[]> producer;
@@ -56,7 +56,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         this.consumer = consumer;
         this.producer = producer;
         this.poster = poster;
-        this.ledger = new LedgerIndex(ledgerReader, settings.topics().deliveryLedger());
+        this.ledger = new DeliveredKeys(ledgerReader, settings.topics().deliveryLedger());
         DeliveryAttempts attempts = new DeliveryAttempts(poster, new RetryDecisions(settings.retry()),
                 new EndpointHold(clock, settings.goneHold()));
         LaneProcessor processor = new TopicRouter(settings.topics().deliveryRequests(),

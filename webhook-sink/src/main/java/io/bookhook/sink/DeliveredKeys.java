@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * sink works a newly assigned partition it waits until this index has read everything committed up to that
  * moment ({@link #awaitCaughtUp}), which includes what the partition's previous owner committed before it let go.
  */
-final class LedgerIndex implements AutoCloseable {
+final class DeliveredKeys implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LedgerIndex.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveredKeys.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Consumer<String, byte[]> consumer;
@@ -40,7 +40,7 @@ final class LedgerIndex implements AutoCloseable {
     private final Thread tailer;
     private volatile boolean closed;
 
-    LedgerIndex(Consumer<String, byte[]> consumer, String topic) {
+    DeliveredKeys(Consumer<String, byte[]> consumer, String topic) {
         this.consumer = consumer;
         this.topic = topic;
         this.tailer = new Thread(this::tail, "ledger-index-" + topic);
