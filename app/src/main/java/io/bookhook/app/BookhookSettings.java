@@ -62,6 +62,17 @@ final class BookhookSettings {
                 replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor));
     }
 
+    /** A stage's health and metrics port: {@code BOOKHOOK_ADMIN_PORT} (0 turns it off) on {@code BOOKHOOK_ADMIN_BIND}. */
+    record StagePort(int port, String bind) {
+        boolean enabled() {
+            return port != 0;
+        }
+    }
+
+    StagePort stagePort() {
+        return new StagePort(env.integer("BOOKHOOK_ADMIN_PORT", 8080, 0, 65535), env.string("BOOKHOOK_ADMIN_BIND", "0.0.0.0"));
+    }
+
     TableMapping tableMapping() {
         TableMapping d = TableMapping.referenceSchema();
         return new TableMapping(

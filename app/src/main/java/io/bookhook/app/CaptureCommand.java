@@ -4,10 +4,8 @@ import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureSettings;
 import io.bookhook.ledger.admin.Readiness;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "capture", mixinStandardHelpOptions = true,
@@ -25,11 +23,10 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
         CaptureSettings capture = settings.capture();
-        try (Admin admin = Admin.create(new HashMap<>(capture.kafkaClient()))) {
-            new TopicProvisioner(admin, settings.topicLayout()).ensure(capture.topics(), settings.tableMapping());
-        }
+        BookhookSettings.StagePort stagePort = settings.stagePort();
+        StageTopics.ensure(settings);
         CaptureEngine engine = CaptureEngine.start(capture);
-        AutoCloseable endpoints = StageEndpoints.start(settings,
+        AutoCloseable endpoints = StageEndpoints.start(stagePort,
                 Readiness.of(engine::isStreaming, "the replication slot '" + capture.slotName() + "' to be read"));
         engine.awaitStreaming(Duration.ofMinutes(5));
         return StageRunner.runUntilStopped("capture", () -> {

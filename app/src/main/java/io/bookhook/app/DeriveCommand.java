@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.DeriveStreams;
 import io.bookhook.ledger.admin.Readiness;
 import java.util.Map;
@@ -21,8 +22,11 @@ final class DeriveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
-        DeriveStreams derive = DeriveStreams.start(settings.derive());
-        AutoCloseable endpoints = StageEndpoints.start(settings,
+        DeriveSettings deriveSettings = settings.derive();
+        BookhookSettings.StagePort stagePort = settings.stagePort();
+        StageTopics.ensure(settings);
+        DeriveStreams derive = DeriveStreams.start(deriveSettings);
+        AutoCloseable endpoints = StageEndpoints.start(stagePort,
                 Readiness.of(() -> derive.state() == KafkaStreams.State.RUNNING, "Kafka Streams to reach RUNNING"));
         return StageRunner.runUntilStopped("derive", () -> {
             endpoints.close();

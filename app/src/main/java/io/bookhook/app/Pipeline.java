@@ -6,8 +6,6 @@ import io.bookhook.sink.WebhookSink;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +35,7 @@ final class Pipeline implements AutoCloseable {
 
     private void startStages(BookhookSettings settings, Progress progress) throws Exception {
         progress.step("topics ready", () -> {
-            try (Admin admin = Admin.create(new HashMap<>(settings.env().kafkaClient()))) {
-                new TopicProvisioner(admin, settings.topicLayout())
-                        .ensure(settings.topics(), settings.tableMapping());
-            }
+            StageTopics.ensure(settings);
             return null;
         });
         progress.step("capture streaming (Debezium, slot '" + settings.capture().slotName() + "')", () -> {

@@ -1,6 +1,7 @@
 package io.bookhook.app;
 
 import io.bookhook.ledger.admin.Readiness;
+import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.WebhookSink;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,10 +21,13 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
-        WebhookSink sink = new WebhookSink(settings.sink());
+        SinkSettings sinkSettings = settings.sink();
+        BookhookSettings.StagePort stagePort = settings.stagePort();
+        StageTopics.ensure(settings);
+        WebhookSink sink = new WebhookSink(sinkSettings);
         Thread worker = new Thread(sink, "bookhook-sink");
         worker.start();
-        AutoCloseable endpoints = StageEndpoints.start(settings, Readiness.of(sink::isRunning, "the sink to read the ledger and poll"));
+        AutoCloseable endpoints = StageEndpoints.start(stagePort, Readiness.of(sink::isRunning, "the sink to read the ledger and poll"));
         return StageRunner.runUntilStopped("sink", () -> {
             endpoints.close();
             sink.close();

@@ -15,23 +15,19 @@ import java.net.InetSocketAddress;
  */
 final class StageEndpoints {
 
-    static final int DEFAULT_PORT = 8080;
-
     private StageEndpoints() {
     }
 
     /** The running server, or a no-op when the port is 0. */
-    static AutoCloseable start(BookhookSettings settings, Readiness readiness) {
-        int port = settings.env().integer("BOOKHOOK_ADMIN_PORT", DEFAULT_PORT, 0, 65535);
-        if (port == 0) {
+    static AutoCloseable start(BookhookSettings.StagePort stagePort, Readiness readiness) {
+        if (!stagePort.enabled()) {
             return () -> { };
         }
-        String bind = settings.env().string("BOOKHOOK_ADMIN_BIND", "0.0.0.0");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         Metrics.addRegistry(registry);
-        StageServer server = StageServer.start(new InetSocketAddress(bind, port), readiness, registry);
+        StageServer server = StageServer.start(new InetSocketAddress(stagePort.bind(), stagePort.port()), readiness, registry);
         return () -> {
             server.close();
             Metrics.removeRegistry(registry);

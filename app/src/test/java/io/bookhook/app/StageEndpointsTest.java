@@ -50,7 +50,7 @@ class StageEndpointsTest {
             URI base = URI.create("http://127.0.0.1:" + port);
 
             WebhookSink sink = new WebhookSink(settings.sink());
-            try (AutoCloseable endpoints = StageEndpoints.start(settings, Readiness.of(sink::isRunning, "the sink"))) {
+            try (AutoCloseable endpoints = StageEndpoints.start(settings.stagePort(), Readiness.of(sink::isRunning, "the sink"))) {
                 assertThat(get(base.resolve("/health/live")).statusCode()).isEqualTo(200);
                 HttpResponse<String> notYet = get(base.resolve("/health/ready"));
                 assertThat(notYet.statusCode()).isEqualTo(503);

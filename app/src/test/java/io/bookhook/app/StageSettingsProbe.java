@@ -21,13 +21,20 @@ public final class StageSettingsProbe {
 
     /** What each stage's command reads before it starts, in the command's order. */
     private static final Map<String, Consumer<BookhookSettings>> READERS = Map.of(
-            // CaptureCommand: settings.capture(), then the topics it creates (BOOKHOOK_TOPIC_PARTITIONS, _REPLICATION_FACTOR)
+            // Capture, derive and sink: their own settings, the topics every stage ensures (StageTopics), and their
+            // health and metrics port (StageEndpoints).
             "capture", settings -> {
                 settings.capture();
-                settings.topicLayout();
+                stageCommon(settings);
             },
-            "derive", BookhookSettings::derive,
-            "sink", BookhookSettings::sink,
+            "derive", settings -> {
+                settings.derive();
+                stageCommon(settings);
+            },
+            "sink", settings -> {
+                settings.sink();
+                stageCommon(settings);
+            },
             // MockReceiverCommand reads only the signing secret
             "mock-receiver", settings -> settings.env().required("MAKE_WEBHOOK_SECRET"),
             // AdminCommand.run: the Kafka client and the topic names (its port and address are options, not settings)
@@ -35,6 +42,13 @@ public final class StageSettingsProbe {
                 settings.env().kafkaClient();
                 settings.topics();
             });
+
+    private static void stageCommon(BookhookSettings settings) {
+        settings.topicLayout();
+        settings.topics();
+        settings.tableMapping();
+        settings.stagePort();
+    }
 
     public record Names(Set<String> read, Set<String> required) {
     }
