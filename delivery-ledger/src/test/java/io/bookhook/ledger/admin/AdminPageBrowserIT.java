@@ -1,18 +1,35 @@
 package io.bookhook.ledger.admin;
 
-import static io.bookhook.ledger.Deliveries.delivered;
-import static io.bookhook.ledger.Deliveries.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeliveryRequest;
-import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.schemas.Json;
+import io.bookhook.schemas.JsonSerde;
+import io.bookhook.sink.DeliveryIds;
+import io.bookhook.sink.SinkSettings;
+import io.bookhook.sink.WebhookSink;
+import io.bookhook.sink.mockreceiver.MockReceiver;
+import io.bookhook.sink.mockreceiver.MockReceiverConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,9 +43,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The admin page in a real headless Chromium (Debian's chromium and chromium-driver): load it, see a failed
- * delivery, open it, press retry, see the request accepted and stored, then see the new attempt once the ledger
- * has it. The sink's ledger record is written by the test here; the sink consuming requests is tested with the sink.
+ * The admin page in a real headless Chromium (Debian's chromium and chromium-driver), with a real sink behind it:
+ * load the page, see the delivery the sink recorded failed, open it, press retry, see the request accepted and
+ * stored, then see the sink's new attempt, delivered.
  */
 class AdminPageBrowserIT {
 
@@ -69,35 +86,71 @@ class AdminPageBrowserIT {
     }
 
     @Test
-    void should_show_a_failed_delivery_retry_it_and_show_the_new_attempt() {
-        admin.broker.writeLedger(failed("d-failed-0001", "42", EventType.CONFIRMED), delivered("d-ok-0002", "42", EventType.CREATED));
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    void should_show_a_failed_delivery_retry_it_and_show_the_new_attempt_made_by_the_sink() throws Exception {
+        IdempotencyKey key = IdempotencyKey.of(42, EventType.CONFIRMED);
+        try (MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET).withFailFirst(1, 503),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                WebhookSink sink = startSink(receiver)) {
+            produceEvent(key);
+            String deliveryId = DeliveryIds.forEvent(key);
+            By failedRow = By.cssSelector("tr[data-delivery-id='" + deliveryId + "']");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
-        browser.get(admin.uri("/").toString());
-        By failedRow = By.cssSelector("tr[data-delivery-id='d-failed-0001']");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(failedRow, "appointment:42:confirmed"));
-        assertThat(browser.findElement(failedRow).findElement(By.cssSelector(".status")).getText()).isEqualTo("failed");
+            browser.get(admin.uri("/").toString());
+            wait.until(driver -> {
+                driver.navigate().refresh();
+                return driver.findElements(failedRow).stream().anyMatch(row -> row.getText().contains("failed"));
+            });
+            assertThat(browser.findElement(failedRow).getText()).contains("appointment:42:confirmed");
 
-        browser.findElement(failedRow).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), "d-failed-0001"));
-        assertThat(browser.findElement(By.id("detail-fields")).getText()).contains("503").contains("receiver down");
-        assertThat(browser.findElement(By.id("detail-payload")).getText()).contains("\"idempotency_key\": \"appointment:42:confirmed\"");
+            browser.findElement(failedRow).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), deliveryId));
+            assertThat(browser.findElement(By.id("detail-fields")).getText()).contains("503");
+            assertThat(browser.findElement(By.id("detail-payload")).getText()).contains("\"idempotency_key\": \"appointment:42:confirmed\"");
 
-        browser.findElement(By.id("retry-button")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "retry requested"));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(failedRow, "retry requested"));
-        assertThat(admin.broker.requests()).singleElement().satisfies(stored -> {
-            assertThat(stored.value().action()).isEqualTo(DeliveryRequest.Action.RETRY);
-            assertThat(stored.value().deliveryId()).isEqualTo("d-failed-0001");
-        });
+            browser.findElement(By.id("retry-button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "retry requested"));
+            assertThat(admin.broker.requests()).singleElement().satisfies(stored -> {
+                assertThat(stored.value().action()).isEqualTo(DeliveryRequest.Action.RETRY);
+                assertThat(stored.value().deliveryId()).isEqualTo(deliveryId);
+            });
 
-        // What the sink writes once it has carried the retry out: a fourth attempt, delivered.
-        admin.broker.writeLedger(failed("d-failed-0001", "42", EventType.CONFIRMED)
-                .next(DeliveryStatus.DELIVERED, 4, 200, null, "ok", Instant.now().plusSeconds(1)));
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-delivery-id='d-failed-0001'] .status"), "delivered"));
-        WebElement row = browser.findElement(failedRow);
-        assertThat(row.findElement(By.cssSelector(".attempts")).getText()).isEqualTo("4");
-        assertThat(row.getText()).doesNotContain("requested");
-        assertThat(browser.findElement(By.id("retry-button")).isEnabled()).as("a delivered delivery is resent, not retried").isFalse();
+            // The sink carries the retry out: a second attempt, which the recovered receiver accepts.
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-delivery-id='" + deliveryId + "'] .status"),
+                    "delivered"));
+            WebElement row = browser.findElement(failedRow);
+            assertThat(row.findElement(By.cssSelector(".attempts")).getText()).isEqualTo("2");
+            assertThat(row.getText()).doesNotContain("requested");
+            assertThat(browser.findElement(By.id("retry-button")).isEnabled()).as("a delivered delivery is resent, not retried").isFalse();
+            assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Attempt")).containsExactly("1", "2");
+        }
+    }
+
+    private static final String SECRET = "browser-test-secret";
+
+    private WebhookSink startSink(MockReceiver receiver) {
+        Map<String, String> client = new HashMap<>(admin.broker.client());
+        SinkSettings settings = SinkSettings.builder(receiver.url(), SECRET, client)
+                .allowPrivateTargets(true)
+                .topics(admin.broker.topics)
+                .groupId(admin.broker.topics.appointmentEvents() + "-sink")
+                .transactionalId(admin.broker.topics.appointmentEvents() + "-sink-tx")
+                .maxAttempts(1)
+                .build();
+        WebhookSink sink = new WebhookSink(settings);
+        Thread loop = new Thread(sink, "browser-test-sink");
+        loop.setDaemon(true);
+        loop.start();
+        return sink;
+    }
+
+    private void produceEvent(IdempotencyKey key) throws Exception {
+        ObjectNode appointment = Json.mapper().createObjectNode().put("id", 42).put("status", "confirmed");
+        AppointmentEvent event = new AppointmentEvent(key.eventType(), key.toString(), Instant.now(), appointment, null, null, null, null,
+                List.of());
+        try (KafkaProducer<String, AppointmentEvent> producer = new KafkaProducer<>(new HashMap<>(admin.broker.client()),
+                new StringSerializer(), JsonSerde.of(AppointmentEvent.class).serializer())) {
+            producer.send(new ProducerRecord<>(admin.broker.topics.appointmentEvents(), key.toString(), event)).get(10, TimeUnit.SECONDS);
+        }
     }
 }
