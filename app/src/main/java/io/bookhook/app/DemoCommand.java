@@ -79,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
             MockReceiver receiver = null;
             if (externalUrl.isEmpty()) {
                 receiver = progress.step("mock receiver listening", () -> MockReceiver.start(
-                        MockReceiverConfig.defaults(environment.get("MAKE_WEBHOOK_SECRET")).withPort(0), out));
+                        MockReceiverConfig.defaults(environment.get("MAKE_WEBHOOK_SECRET")).withPort(0)
+                                .withStandardSecrets(new Env(environment).list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS")), out));
                 environment.put("MAKE_WEBHOOK_URL", receiver.url().toString());
             }
             BookhookSettings settings = new BookhookSettings(environment);

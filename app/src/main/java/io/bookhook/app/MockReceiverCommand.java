@@ -5,6 +5,7 @@ import io.bookhook.sink.mockreceiver.MockReceiverConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,9 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "mock-receiver", mixinStandardHelpOptions = true,
-        description = {"A local webhook receiver: checks each X-Make-Signature against MAKE_WEBHOOK_SECRET,",
+        description = {"A local webhook receiver: checks each X-Make-Signature against MAKE_WEBHOOK_SECRET",
+                "and, if BOOKHOOK_STANDARD_WEBHOOK_SECRETS is set, each webhook-signature against them;",
                 "prints each event in one line, answers 401 to a bad signature, and can be told to fail or stall."})
 final class MockReceiverCommand implements Callable<Integer> {
+
+    private static final String STANDARD_SECRETS = "BOOKHOOK_STANDARD_WEBHOOK_SECRETS";
 
     private final Map<String, String> environment;
 
@@ -42,9 +46,16 @@ final class MockReceiverCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Env env = new Env(environment);
         String secret = env.required("MAKE_WEBHOOK_SECRET");
+        List<String> standardSecrets = env.list(STANDARD_SECRETS);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         MockReceiverConfig config = MockReceiverConfig.defaults(secret).withHost(host).withPort(port)
                 .withFailFirst(failFirst, failStatus).withStall(stall);
+        try {
+            config = config.withStandardSecrets(standardSecrets);
+        } catch (IllegalArgumentException e) {
+            // The message names the secret's position ("standard webhook secret 2 ..."), never its value.
+            throw new SettingsException(STANDARD_SECRETS + ": " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (MockReceiver receiver = MockReceiver.start(config, out)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -2,6 +2,7 @@ package io.bookhook.sink.mockreceiver;
 
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.sink.signing.MakeSignature;
+import io.bookhook.sink.signing.StandardWebhookVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code bookhook mock-receiver}: a local stand-in for a Make.com scenario. It checks
- * {@code X-Make-Signature}, prints one line per request, records what it got, and can be told to
+ * {@code X-Make-Signature} and, when given standard secrets, the Standard Webhooks headers
+ * (see {@link SignatureCheck}), prints one line per request, records what it got, and can be told to
  * fail or stall so the sink's retries can be watched. Accepts {@code POST} on any path.
  */
 public final class MockReceiver implements AutoCloseable {
@@ -50,8 +52,10 @@ public final class MockReceiver implements AutoCloseable {
     public static MockReceiver start(MockReceiverConfig config, PrintStream out) {
         FaultPlan faults = new FaultPlan(config.failFirst(), config.failStatus(), config.stall());
         RequestLog log = new RequestLog();
-        ReceiverHandler handler = new ReceiverHandler(
-                new MakeSignature(config.secret()), faults, log, out, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        SignatureCheck signatures = new SignatureCheck(new MakeSignature(config.secret()), config.parsedStandardSecrets(),
+                clock, StandardWebhookVerifier.DEFAULT_TOLERANCE);
+        ReceiverHandler handler = new ReceiverHandler(signatures, faults, log, out, clock);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);

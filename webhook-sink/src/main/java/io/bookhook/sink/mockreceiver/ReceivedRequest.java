@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param at              when it arrived
  * @param headers         header names in lowercase; repeated headers joined with {@code ", "}
  * @param body            the raw bytes received (empty when refused before reading)
- * @param signatureValid  whether {@code X-Make-Signature} matched the body
+ * @param signatureValid  whether every signature the receiver checks and the request carried matched (at least one)
  * @param answeredStatus  the status sent back
  */
 public record ReceivedRequest(Instant at, Map<String, String> headers, byte[] body, boolean signatureValid,

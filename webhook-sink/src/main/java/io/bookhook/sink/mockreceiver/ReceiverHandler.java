@@ -2,7 +2,6 @@ package io.bookhook.sink.mockreceiver;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.bookhook.sink.signing.MakeSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,14 +21,14 @@ final class ReceiverHandler implements HttpHandler {
 
     private static final byte[] NO_BODY = new byte[0];
 
-    private final MakeSignature signature;
+    private final SignatureCheck signatures;
     private final FaultPlan faults;
     private final RequestLog log;
     private final PrintStream out;
     private final Clock clock;
 
-    ReceiverHandler(MakeSignature signature, FaultPlan faults, RequestLog log, PrintStream out, Clock clock) {
-        this.signature = signature;
+    ReceiverHandler(SignatureCheck signatures, FaultPlan faults, RequestLog log, PrintStream out, Clock clock) {
+        this.signatures = signatures;
         this.faults = faults;
         this.log = log;
         this.out = out;
@@ -52,12 +51,12 @@ final class ReceiverHandler implements HttpHandler {
                 answer(exchange, new ReceivedRequest(at, headers, NO_BODY, false, 413), refused(413, "body over 1 MiB"));
                 return;
             }
-            String presented = headers.get(MakeSignature.HEADER.toLowerCase(Locale.ROOT));
-            boolean valid = signature.verify(body, presented);
+            String problem = signatures.problem(headers, body);
+            boolean valid = problem == null;
             int status = valid ? faults.answerForValidRequest() : 401;
             String verdict = valid
                     ? (status == FaultPlan.OK ? EventLine.DELIVERED : refused(status, "(told to fail)"))
-                    : refused(401, presented == null ? "missing signature" : "bad signature");
+                    : refused(401, problem);
             answer(exchange, new ReceivedRequest(at, headers, body, valid, status), verdict);
         } catch (InterruptedException closing) {
             // Interrupted only by close(): drop the exchange unanswered, as a dying receiver would.

@@ -11,9 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,6 +28,11 @@ import org.junit.jupiter.api.Test;
 class MockReceiverTest {
 
     private static final String SECRET = "whsec-test-0123456789";
+    private static final String OLD_STANDARD_SECRET =
+            "whsec_" + Base64.getEncoder().encodeToString("the-old-standard-secret-32-bytes".getBytes(UTF_8));
+    private static final String NEW_STANDARD_SECRET =
+            "whsec_" + Base64.getEncoder().encodeToString("the-new-standard-secret-32-bytes".getBytes(UTF_8));
+    private static final String WEBHOOK_ID = "msg_d-1";
     private static final String EVENT = """
             {"event_type":"created","idempotency_key":"appointment:42:created",\
             "appointment":{"id":42,"status":"pending"}}""";
@@ -249,11 +258,151 @@ class MockReceiverTest {
         assertThatThrownBy(() -> receiver.stallFor(Duration.ofMillis(-1))).hasMessageStartingWith("stall must not be negative");
     }
 
+    @Test
+    void the_tests_standard_signature_reproduces_the_specs_published_example() throws Exception {
+        assertThat(standardSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                "{\"test\": 2432232314}".getBytes(UTF_8))).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    }
+
+    @Test
+    void accepts_a_correctly_signed_standard_webhooks_request() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+
+        assertThat(post(body, null, standardHeaders(now, standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body)))
+                .statusCode()).isEqualTo(200);
+        assertThat(receiver.received()).singleElement().satisfies(got -> assertThat(got.signatureValid()).isTrue());
+        assertThat(printedLines()).containsExactly(
+                "✔ created appointment:42:created delivery=d-1 attempt=1 appointment=42 status=pending");
+    }
+
+    @Test
+    void during_a_rotation_accepts_the_header_when_only_the_second_signatures_secret_is_configured() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+        String both = standardSignature(OLD_STANDARD_SECRET, WEBHOOK_ID, now, body) + " "
+                + standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body);
+
+        assertThat(post(body, null, standardHeaders(now, both)).statusCode()).isEqualTo(200);
+        assertThat(receiver.deliveredCount()).isEqualTo(1);
+    }
+
+    @Test
+    void refuses_a_standard_signed_body_with_one_byte_tampered() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+        String signature = standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body);
+        body[body.length - 3] = 'X';
+
+        assertThat(post(body, null, standardHeaders(now, signature)).statusCode()).isEqualTo(401);
+        assertThat(receiver.received()).singleElement().satisfies(got -> assertThat(got.signatureValid()).isFalse());
+        assertThat(receiver.deliveredCount()).isZero();
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 bad signature (webhook-signature)");
+    }
+
+    @Test
+    void refuses_a_standard_signature_ten_minutes_old() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long tenMinutesAgo = now() - 600;
+
+        HttpResponse<String> response = post(body, null,
+                standardHeaders(tenMinutesAgo, standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, tenMinutesAgo, body)));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("webhook-timestamp").contains("outside ±300 s");
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 webhook-timestamp 60");
+    }
+
+    @Test
+    void refuses_a_request_without_webhook_signature_when_only_standard_headers_could_be_checked() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        Map<String, String> headers = standardHeaders(now(), null);
+
+        assertThat(post(EVENT.getBytes(UTF_8), null, headers).statusCode()).isEqualTo(401);
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 missing signature");
+    }
+
+    @Test
+    void accepts_a_request_with_both_signatures_valid() throws Exception {
+        useStandardSecrets(OLD_STANDARD_SECRET, NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+
+        assertThat(post(body, hmac(SECRET, body), standardHeaders(now, standardSignature(OLD_STANDARD_SECRET, WEBHOOK_ID, now, body)))
+                .statusCode()).isEqualTo(200);
+        assertThat(receiver.deliveredCount()).isEqualTo(1);
+    }
+
+    @Test
+    void refuses_a_valid_make_signature_next_to_a_tampered_standard_one() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+        String tampered = standardSignature(NEW_STANDARD_SECRET, "msg_other", now, body);
+
+        assertThat(post(body, hmac(SECRET, body), standardHeaders(now, tampered)).statusCode()).isEqualTo(401);
+        assertThat(receiver.deliveredCount()).isZero();
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 bad signature (webhook-signature)");
+    }
+
+    @Test
+    void refuses_a_valid_standard_signature_next_to_a_bad_make_one() throws Exception {
+        useStandardSecrets(NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+
+        assertThat(post(body, hmac("wrong", body), standardHeaders(now, standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body)))
+                .statusCode()).isEqualTo(401);
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 bad signature (X-Make-Signature)");
+    }
+
+    @Test
+    void a_make_only_receiver_does_not_count_a_standard_signature() throws Exception {
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+
+        assertThat(post(body, null, standardHeaders(now, standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body)))
+                .statusCode()).isEqualTo(401);
+        assertThat(printedLines()).singleElement().asString().startsWith("✘ 401 missing signature");
+    }
+
+    @Test
+    void never_prints_a_standard_secret_and_refuses_a_malformed_one_by_position() throws Exception {
+        useStandardSecrets(OLD_STANDARD_SECRET, NEW_STANDARD_SECRET);
+        byte[] body = EVENT.getBytes(UTF_8);
+        long now = now();
+        post(body, null, standardHeaders(now, standardSignature(NEW_STANDARD_SECRET, WEBHOOK_ID, now, body)));
+        post(body, null, standardHeaders(now, standardSignature("whsec_" + Base64.getEncoder().encodeToString(new byte[32]),
+                WEBHOOK_ID, now, body)));
+
+        MockReceiverConfig config = MockReceiverConfig.defaults(SECRET).withStandardSecrets(List.of(OLD_STANDARD_SECRET, NEW_STANDARD_SECRET));
+        assertThat(printed.toString(UTF_8) + config + receiver)
+                .doesNotContain(OLD_STANDARD_SECRET.substring(6)).doesNotContain(NEW_STANDARD_SECRET.substring(6));
+        assertThat(config.toString()).endsWith("standardSecrets=2 x ***]");
+        assertThatThrownBy(() -> MockReceiverConfig.defaults(SECRET).withStandardSecrets(List.of(NEW_STANDARD_SECRET, "not-a-whsec-value")))
+                .hasMessage("standard webhook secret 2 must start with whsec_");
+        assertThat(MockReceiverConfig.defaults(SECRET).standardSecrets()).isEmpty();
+    }
+
     private HttpResponse<String> post(byte[] body, String signature) throws Exception {
         return client.send(request(body, signature), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(byte[] body, String makeSignature, Map<String, String> extraHeaders) throws Exception {
+        HttpRequest.Builder builder = builder(body, makeSignature);
+        extraHeaders.forEach(builder::header);
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpRequest request(byte[] body, String signature) {
+        return builder(body, signature).build();
+    }
+
+    private HttpRequest.Builder builder(byte[] body, String signature) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(receiver.url())
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -265,7 +414,36 @@ class MockReceiverTest {
         if (signature != null) {
             builder.header("X-Make-Signature", signature);
         }
-        return builder.build();
+        return builder;
+    }
+
+    private void useStandardSecrets(String... standardSecrets) {
+        receiver.close();
+        receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET).withStandardSecrets(List.of(standardSecrets)),
+                new PrintStream(printed, true, UTF_8));
+    }
+
+    /** {@code webhook-id} and {@code webhook-timestamp}, plus {@code webhook-signature} unless it is null. */
+    private static Map<String, String> standardHeaders(long timestamp, String signature) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", WEBHOOK_ID);
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        if (signature != null) {
+            headers.put("webhook-signature", signature);
+        }
+        return headers;
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    /** Computed here from the spec, not with StandardWebhookSigner, so the receiver is not checked by the code it uses. */
+    private static String standardSignature(String whsecSecret, String id, long timestamp, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(whsecSecret.substring("whsec_".length())), "HmacSHA256"));
+        mac.update((id + "." + timestamp + ".").getBytes(UTF_8));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
     }
 
     /** Computed here, not with MakeSignature, so the receiver is not checked by the code it uses. */
