@@ -1,13 +1,8 @@
 package io.bookhook.ledger.admin;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The small HTTP port every stage process (capture, derive, sink) serves for its orchestrator and Prometheus:
@@ -15,47 +10,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StageServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpEndpoints endpoints;
 
-    private StageServer(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private StageServer(HttpEndpoints endpoints) {
+        this.endpoints = endpoints;
     }
 
     public static StageServer start(InetSocketAddress address, Readiness readiness, PrometheusMeterRegistry registry) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(address, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
-        }
         HealthAndMetrics health = new HealthAndMetrics(readiness, registry);
-        server.createContext("/metrics", health::metrics);
-        server.createContext("/health/live", health::live);
-        server.createContext("/health/ready", health::ready);
-        ExecutorService executor = Executors.newFixedThreadPool(2, task -> {
-            Thread thread = new Thread(task, "bookhook-stage-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.start();
-        return new StageServer(server, executor);
+        return new StageServer(HttpEndpoints.start(address, "bookhook-stage-http", 2, Map.of(
+                "/metrics", health::metrics,
+                "/health/live", health::live,
+                "/health/ready", health::ready)));
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return endpoints.address().getPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        endpoints.close();
     }
 }
