@@ -57,9 +57,11 @@ final class DemoCommand implements Callable<Integer> {
             environment.put("MAKE_WEBHOOK_SECRET", DEMO_SECRET);
             out.println("  MAKE_WEBHOOK_SECRET is not set: signing with the demo secret '" + DEMO_SECRET + "'");
         }
-        // The demo's receiver listens on loopback, which the sink refuses by default (SSRF protection).
-        environment.putIfAbsent("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
-        out.println("  posting to loopback and private addresses is allowed for the demo");
+        if (externalUrl.isEmpty() || isLoopback(externalUrl.get())) {
+            // The receiver listens on loopback, which the sink refuses by default (SSRF protection).
+            environment.putIfAbsent("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
+            out.println("  posting to loopback is allowed for the demo (BOOKHOOK_ALLOW_PRIVATE_TARGETS=true)");
+        }
 
         try (EmbeddedStack stack = EmbeddedStack.start()) {
             progress.done("Postgres (wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
@@ -111,6 +113,15 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 return delivered == DemoData.EXPECTED_DELIVERIES ? 0 : 1;
             }
+        }
+    }
+
+    private static boolean isLoopback(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return false;
         }
     }
 
