@@ -8,7 +8,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,35 +57,21 @@ final class RecordProcessor implements LaneProcessor {
             LOG.info("skipping {} read again at {}: the ledger has it delivered", event.key(), DeadLetters.source(record));
             DeliveryRecord skipped = DeliveryRecord.pending(skipId, event.key(), DeliveryReason.REPLAY, event.payload(), clock.instant())
                     .next(DeliveryStatus.SKIPPED, 0, null, "already delivered", null, clock.instant());
-            out.accept(new LaneWrite(LaneWrite.Kind.SKIPPED, ledgerRecord(skipped), source, record.offset()));
+            out.accept(new LaneWrite(LaneWrite.Kind.SKIPPED, ledgerRecords.of(skipped), source, record.offset()));
             return;
         }
         String deliveryId = DeliveryIds.forEvent(event.key());
-        DeliveryRecord pending = DeliveryRecord.pending(deliveryId, event.key(), DeliveryReason.EVENT, event.payload(), clock.instant());
-        out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE, ledgerRecord(pending), source, record.offset()));
-
+        LedgerTrail trail = LedgerTrail.begin(ledgerRecords, clock, out, source, record.offset(),
+                DeliveryRecord.pending(deliveryId, event.key(), DeliveryReason.EVENT, event.payload(), clock.instant()));
         DeliveryOutcome outcome = attempts.deliver(new WebhookRequest(target, record.value(), event.key(), deliveryId, 1),
-                (attempt, result, wait) -> out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE, ledgerRecord(pending.next(
-                        DeliveryStatus.RETRYING, attempt, result.statusCode(), result.error(), result.responseExcerpt(),
-                        clock.instant())), source, record.offset())),
-                pause);
-
-        AttemptResult last = outcome.last();
-        DeliveryStatus status = outcome.delivered() ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED;
+                trail.retrying(), pause);
         if (outcome.delivered()) {
             ledger.markDelivered(event.key());
             metrics.delivered(java.time.Duration.between(event.event().occurredAt(), clock.instant()));
             LOG.info("delivered {} as {} after {} attempt(s)", event.key(), deliveryId, outcome.attempts());
         } else {
-            LOG.warn("failed {} as {} after {} attempt(s): {}", event.key(), deliveryId, outcome.attempts(), last.describe());
+            LOG.warn("failed {} as {} after {} attempt(s): {}", event.key(), deliveryId, outcome.attempts(), outcome.last().describe());
         }
-        DeliveryRecord settled = pending.next(status, outcome.attempts(), last.statusCode(), last.error(), last.responseExcerpt(),
-                clock.instant());
-        out.accept(new LaneWrite(outcome.delivered() ? LaneWrite.Kind.DELIVERED : LaneWrite.Kind.FAILED, ledgerRecord(settled),
-                source, record.offset()));
-    }
-
-    private ProducerRecord<String, byte[]> ledgerRecord(DeliveryRecord state) {
-        return ledgerRecords.of(state);
+        trail.settle(outcome, true);
     }
 }

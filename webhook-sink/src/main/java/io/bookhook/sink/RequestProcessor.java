@@ -3,7 +3,6 @@ package io.bookhook.sink;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
-import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -79,26 +77,16 @@ final class RequestProcessor implements LaneProcessor {
             return;
         }
         String deliveryId = retry ? item.deliveryId() : DeliveryIds.forResend(request.requestId(), item.key());
-        DeliveryRecord pending = DeliveryRecord.pending(deliveryId, item.key(), retry ? DeliveryReason.RETRY : DeliveryReason.RESEND,
-                item.payload(), clock.instant());
-        out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE, ledgerRecord(pending), source, offset));
-
+        LedgerTrail trail = LedgerTrail.begin(ledgerRecords, clock, out, source, offset, DeliveryRecord.pending(deliveryId, item.key(),
+                retry ? DeliveryReason.RETRY : DeliveryReason.RESEND, item.payload(), clock.instant()));
         WebhookRequest first = new WebhookRequest(target, body(item), item.key(), deliveryId, item.attemptsSoFar() + 1);
-        DeliveryOutcome outcome = retry
-                ? attempts.attemptOnce(first, pause)
-                : attempts.deliver(first, (attempt, result, wait) -> out.accept(new LaneWrite(LaneWrite.Kind.INTERMEDIATE,
-                        ledgerRecord(pending.next(DeliveryStatus.RETRYING, attempt, result.statusCode(), result.error(),
-                                result.responseExcerpt(), clock.instant())), source, offset)), pause);
+        DeliveryOutcome outcome = retry ? attempts.attemptOnce(first, pause) : attempts.deliver(first, trail.retrying(), pause);
         if (outcome.delivered()) {
             ledger.markDelivered(item.key());
         }
         LOG.info("request {} ({}): {} {} as {} after attempt {}", request.requestId(), request.action(), item.key(),
                 outcome.delivered() ? "delivered" : "failed", deliveryId, outcome.attempts());
-        AttemptResult result = outcome.last();
-        DeliveryRecord settled = pending.next(outcome.delivered() ? DeliveryStatus.DELIVERED : DeliveryStatus.FAILED, outcome.attempts(),
-                result.statusCode(), result.error(), result.responseExcerpt(), clock.instant());
-        LaneWrite.Kind kind = !last ? LaneWrite.Kind.INTERMEDIATE : outcome.delivered() ? LaneWrite.Kind.DELIVERED : LaneWrite.Kind.FAILED;
-        out.accept(new LaneWrite(kind, ledgerRecord(settled), source, offset));
+        trail.settle(outcome, last);
     }
 
     private static byte[] body(DeliveryRequest.Item item) {
@@ -107,9 +95,5 @@ final class RequestProcessor implements LaneProcessor {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }
-    }
-
-    private ProducerRecord<String, byte[]> ledgerRecord(DeliveryRecord state) {
-        return ledgerRecords.of(state);
     }
 }
