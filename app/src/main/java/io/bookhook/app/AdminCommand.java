@@ -31,10 +31,6 @@ final class AdminCommand extends OperatorCommand {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
     String bind;
 
-    AdminCommand() {
-        this(System.getenv());
-    }
-
     AdminCommand(Map<String, String> environment) {
         super(environment);
     }

@@ -25,10 +25,6 @@ final class DeliveriesCommand extends OperatorCommand {
     @Option(names = "--appointment", paramLabel = "ID", description = "Only deliveries of this appointment.")
     String appointment;
 
-    DeliveriesCommand() {
-        this(System.getenv());
-    }
-
     DeliveriesCommand(Map<String, String> environment) {
         super(environment);
     }

@@ -32,10 +32,6 @@ final class ReplayCommand extends OperatorCommand {
     @Option(names = "--dry-run", description = "Show the offsets the reset would set, and change nothing.")
     boolean dryRun;
 
-    ReplayCommand() {
-        this(System.getenv());
-    }
-
     ReplayCommand(Map<String, String> environment) {
         super(environment);
     }

@@ -30,10 +30,6 @@ final class ResendCommand extends OperatorCommand {
     @Option(names = "--event", paramLabel = "created|confirmed", description = "Only this event (default: every event of the appointment).")
     String event;
 
-    ResendCommand() {
-        this(System.getenv());
-    }
-
     ResendCommand(Map<String, String> environment) {
         super(environment);
     }

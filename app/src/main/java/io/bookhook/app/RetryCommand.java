@@ -24,10 +24,6 @@ final class RetryCommand extends OperatorCommand {
     @Parameters(paramLabel = "DELIVERY_ID", description = "The delivery id, or a unique prefix of it (as 'bookhook deliveries' shows).")
     String deliveryId;
 
-    RetryCommand() {
-        this(System.getenv());
-    }
-
     RetryCommand(Map<String, String> environment) {
         super(environment);
     }

@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "capture", "derive", "sink", "mock-receiver"})
+    @ValueSource(strings = {"demo", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "mock-receiver"})
     void every_command_explains_itself(String command) {
         assertThat(run(Map.of(), command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: bookhook " + command);
