@@ -6,9 +6,11 @@ import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
+import io.bookhook.sink.CircuitSettings;
 import io.bookhook.sink.SignatureMode;
 import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.SinkSettingsBuilder;
+import io.bookhook.sink.SinkVariables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +50,8 @@ final class BookhookSettings {
                 env.string("BOOKHOOK_TOPIC_EVENTS", defaults.appointmentEvents()),
                 env.string("BOOKHOOK_TOPIC_LEDGER", defaults.deliveryLedger()),
                 env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()),
-                env.string("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", defaults.deliveryRequests()));
+                env.string("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", defaults.deliveryRequests()),
+                env.string("BOOKHOOK_TOPIC_DELIVERY_INDEX", defaults.deliveryIndex()));
     }
 
     /**
@@ -147,41 +150,56 @@ final class BookhookSettings {
                 tableMapping(),
                 env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),
                 env.duration("BOOKHOOK_DERIVE_COMMIT_INTERVAL", Duration.ofMillis(100)),
-                Path.of(env.string("BOOKHOOK_STATE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "bookhook-streams").toString())));
+                stateDir());
+    }
+
+    /** Local state of derive (Kafka Streams stores) and of the sink (its copy of the delivery index, under sink/). */
+    private Path stateDir() {
+        return Path.of(env.string(SinkVariables.STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "bookhook-streams").toString()));
     }
 
     SinkSettings sink() {
         SignatureMode mode = signatureMode();
-        List<String> standardSecrets = env.list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS");
+        List<String> standardSecrets = env.list(SinkVariables.STANDARD_SECRETS);
         if (mode != SignatureMode.MAKE && standardSecrets.isEmpty()) {
             throw new SettingsException("BOOKHOOK_STANDARD_WEBHOOK_SECRETS is not set (needed when BOOKHOOK_SIGNATURE_MODE is "
                     + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
-        SinkSettingsBuilder builder = SinkSettings.builder(env.httpUrl("MAKE_WEBHOOK_URL"), env.required("MAKE_WEBHOOK_SECRET"), env.kafkaClient())
+        SinkSettingsBuilder builder = SinkSettings.builder(env.httpUrl(SinkVariables.WEBHOOK_URL), env.required(SinkVariables.SECRET),
+                        env.kafkaClient())
                 .signatureMode(mode)
                 .standardSecrets(standardSecrets)
-                .allowPrivateTargets(env.bool("BOOKHOOK_ALLOW_PRIVATE_TARGETS", false))
-                .connectTimeout(env.duration("BOOKHOOK_CONNECT_TIMEOUT", SinkSettings.DEFAULT_CONNECT_TIMEOUT))
-                .requestTimeout(env.duration("BOOKHOOK_REQUEST_TIMEOUT", SinkSettings.DEFAULT_REQUEST_TIMEOUT))
-                .maxAttempts(env.integer("BOOKHOOK_RETRY_MAX_ATTEMPTS", SinkSettings.DEFAULT_MAX_ATTEMPTS, 1, 1000))
-                .firstBackoff(env.duration("BOOKHOOK_RETRY_FIRST_INTERVAL", SinkSettings.DEFAULT_FIRST_BACKOFF))
-                .retryMultiplier(env.decimal("BOOKHOOK_RETRY_MULTIPLIER", SinkSettings.DEFAULT_RETRY_MULTIPLIER, 1, 100))
-                .maxBackoff(env.duration("BOOKHOOK_RETRY_MAX_INTERVAL", SinkSettings.DEFAULT_RETRY_MAX_INTERVAL))
-                .retryJitter(env.decimal("BOOKHOOK_RETRY_JITTER", SinkSettings.DEFAULT_RETRY_JITTER, 0, 0.99))
-                .maxRetryAfter(env.duration("BOOKHOOK_RETRY_AFTER_MAX", SinkSettings.DEFAULT_MAX_RETRY_AFTER))
-                .goneHold(env.duration("BOOKHOOK_GONE_HOLD", SinkSettings.DEFAULT_GONE_HOLD))
+                .allowPrivateTargets(env.bool(SinkVariables.ALLOW_PRIVATE_TARGETS, false))
+                .connectTimeout(env.duration(SinkVariables.CONNECT_TIMEOUT, SinkSettings.DEFAULT_CONNECT_TIMEOUT))
+                .requestTimeout(env.duration(SinkVariables.REQUEST_TIMEOUT, SinkSettings.DEFAULT_REQUEST_TIMEOUT))
+                .maxInFlight(env.integer(SinkVariables.MAX_IN_FLIGHT, SinkSettings.DEFAULT_MAX_IN_FLIGHT, 1, SinkSettings.MAX_MAX_IN_FLIGHT))
+                .maxAttempts(env.integer(SinkVariables.RETRY_MAX_ATTEMPTS, SinkSettings.DEFAULT_MAX_ATTEMPTS, 1, 1000))
+                .firstBackoff(env.duration(SinkVariables.RETRY_FIRST_INTERVAL, SinkSettings.DEFAULT_FIRST_BACKOFF))
+                .retryMultiplier(env.decimal(SinkVariables.RETRY_MULTIPLIER, SinkSettings.DEFAULT_RETRY_MULTIPLIER, 1, 100))
+                .maxBackoff(env.duration(SinkVariables.RETRY_MAX_INTERVAL, SinkSettings.DEFAULT_RETRY_MAX_INTERVAL))
+                .retryJitter(env.decimal(SinkVariables.RETRY_JITTER, SinkSettings.DEFAULT_RETRY_JITTER, 0, 0.99))
+                .maxRetryAfter(env.duration(SinkVariables.RETRY_AFTER_MAX, SinkSettings.DEFAULT_MAX_RETRY_AFTER))
+                .goneHold(env.duration(SinkVariables.GONE_HOLD, SinkSettings.DEFAULT_GONE_HOLD))
                 .topics(topics())
-                .groupId(env.string("BOOKHOOK_SINK_GROUP_ID", SinkSettings.DEFAULT_GROUP_ID));
+                .groupId(env.string(SinkVariables.GROUP_ID, SinkSettings.DEFAULT_GROUP_ID))
+                .maxBuffered(env.integer(SinkVariables.MAX_BUFFERED, SinkSettings.DEFAULT_MAX_BUFFERED, 1, 1_000_000))
+                .commitInterval(env.duration(SinkVariables.COMMIT_INTERVAL, SinkSettings.DEFAULT_COMMIT_INTERVAL))
+                .stateDir(stateDir().resolve("sink"));
+        env.optional(SinkVariables.INSTANCE_ID).ifPresent(builder::instanceId);
         try {
+            builder.circuit(new CircuitSettings(
+                    env.integer(SinkVariables.CIRCUIT_WINDOW, CircuitSettings.DEFAULT.window(), 1, 10_000),
+                    env.integer(SinkVariables.CIRCUIT_FAILURE_RATE, CircuitSettings.DEFAULT.failureRatePercent(), 1, 100),
+                    env.duration(SinkVariables.CIRCUIT_PROBE_INTERVAL, CircuitSettings.DEFAULT.probeInterval())));
             return builder.build();
         } catch (IllegalArgumentException e) {
-            // The sink's own checks name its fields; their messages never carry secret values.
-            throw new SettingsException("sink settings: " + e.getMessage());
+            // The sink's own checks name the variable to fix; their messages never carry secret values.
+            throw new SettingsException(e.getMessage());
         }
     }
 
     private SignatureMode signatureMode() {
-        String raw = env.string("BOOKHOOK_SIGNATURE_MODE", SinkSettings.DEFAULT_SIGNATURE_MODE.name());
+        String raw = env.string(SinkVariables.SIGNATURE_MODE, SinkSettings.DEFAULT_SIGNATURE_MODE.name());
         try {
             return SignatureMode.parse(raw);
         } catch (IllegalArgumentException e) {

@@ -22,10 +22,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates bookhook's topics when they are missing, with the configured partitions and replication factor, and
- * checks the cleanup policy of those that exist. The ledger and the related-row change topics are compacted (the
- * latest record per key is the state); the appointment change, event, dead-letter and request topics are not,
- * because every record of them matters. A topic that exists with a policy that would lose data stops the stage
- * with one line naming the topic, its policy, and the fix.
+ * checks the cleanup policy of those that exist. The ledger, the delivery index and the related-row change topics
+ * are compacted (the latest record per key is the state); the appointment change, event, dead-letter and request
+ * topics are not, because every record of them matters. A topic that exists with a policy that would lose data stops
+ * the stage with one line naming the topic, its policy, and the fix. The requests and delivery index topics are
+ * created with as many partitions as the events topic has, since the sink keeps an appointment's requests and index
+ * entries on its events' partition.
  */
 final class TopicProvisioner {
 
@@ -38,8 +40,11 @@ final class TopicProvisioner {
         }
     }
 
-    /** What one topic must be: compacted or not, and the setting that names it (for the error line). */
-    private record Wanted(String name, boolean compacted, String setting) {
+    /** What one topic must be: compacted or not, the setting that names it (for the error line), and whether it follows the events' partitions. */
+    private record Wanted(String name, boolean compacted, String setting, boolean coPartitioned) {
+        Wanted(String name, boolean compacted, String setting) {
+            this(name, compacted, setting, false);
+        }
     }
 
     private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
@@ -66,22 +71,28 @@ final class TopicProvisioner {
         wanted.add(new Wanted(topics.appointmentEvents(), false, "BOOKHOOK_TOPIC_EVENTS"));
         wanted.add(new Wanted(topics.deliveryLedger(), true, "BOOKHOOK_TOPIC_LEDGER"));
         wanted.add(new Wanted(topics.deadLetter(), false, "BOOKHOOK_TOPIC_DEAD_LETTER"));
-        wanted.add(new Wanted(topics.deliveryRequests(), false, "BOOKHOOK_TOPIC_DELIVERY_REQUESTS"));
+        wanted.add(new Wanted(topics.deliveryRequests(), false, "BOOKHOOK_TOPIC_DELIVERY_REQUESTS", true));
+        wanted.add(new Wanted(topics.deliveryIndex(), true, "BOOKHOOK_TOPIC_DELIVERY_INDEX", true));
 
         Set<String> existing = call(() -> admin.listTopics().names().get(), "list topics");
+        int eventPartitions = existing.contains(topics.appointmentEvents()) ? partitionsOf(topics.appointmentEvents()) : layout.partitions();
         List<Wanted> toCheck = new ArrayList<>();
         for (Wanted topic : wanted) {
-            if (existing.contains(topic.name()) || !create(topic)) {
+            if (existing.contains(topic.name()) || !create(topic, topic.coPartitioned() ? eventPartitions : layout.partitions())) {
                 toCheck.add(topic);
             }
         }
         checkCleanupPolicies(toCheck);
     }
 
+    private int partitionsOf(String topic) throws InterruptedException {
+        return call(() -> admin.describeTopics(List.of(topic)).allTopicNames().get(), "describe topic " + topic).get(topic).partitions().size();
+    }
+
     /** Creates the topic; false when it turned out to exist already (another stage created it meanwhile). */
-    private boolean create(Wanted topic) throws InterruptedException {
+    private boolean create(Wanted topic, int partitions) throws InterruptedException {
         String policy = topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
-        NewTopic newTopic = new NewTopic(topic.name(), Optional.of(layout.partitions()), layout.replicationFactor())
+        NewTopic newTopic = new NewTopic(topic.name(), Optional.of(partitions), layout.replicationFactor())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
         try {
             admin.createTopics(List.of(newTopic)).all().get();

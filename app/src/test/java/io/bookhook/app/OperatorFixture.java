@@ -42,11 +42,14 @@ final class OperatorFixture {
         kafka.createTopic(topics.deliveryLedger(), 3, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(topics.deliveryRequests(), 3, Map.of());
         kafka.createTopic(topics.appointmentEvents(), 3, Map.of());
+        kafka.createTopic(topics.deliveryIndex(), 3, Map.of("cleanup.policy", "compact"));
         environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("BOOKHOOK_TOPIC_LEDGER", topics.deliveryLedger());
         environment.put("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", topics.deliveryRequests());
         environment.put("BOOKHOOK_TOPIC_EVENTS", topics.appointmentEvents());
+        environment.put("BOOKHOOK_TOPIC_DELIVERY_INDEX", topics.deliveryIndex());
         environment.put("BOOKHOOK_SINK_GROUP_ID", sinkGroup);
+        environment.put("BOOKHOOK_SINK_INSTANCE_ID", sinkGroup);
     }
 
     record Run(int exitCode, String out, String err) {
@@ -61,7 +64,8 @@ final class OperatorFixture {
 
     static DeliveryRecord delivery(String id, String appointment, EventType type, DeliveryStatus status) {
         JsonNode payload = Json.mapper().createObjectNode().put("event_type", type.wireName());
-        return DeliveryRecord.pending(id, IdempotencyKey.of(appointment, type), DeliveryReason.EVENT, payload, Instant.parse("2026-11-27T09:00:00Z"))
+        return DeliveryRecord.pending(id, "make", IdempotencyKey.of(appointment, type), DeliveryReason.EVENT, payload,
+                        Instant.parse("2026-11-27T09:00:00Z"))
                 .next(status, 3, status == DeliveryStatus.DELIVERED ? 200 : 503, null, null, Instant.parse("2026-11-27T09:00:10Z"));
     }
 

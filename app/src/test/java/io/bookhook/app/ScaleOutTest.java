@@ -18,6 +18,7 @@ import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.sink.DeliveryIds;
+import io.bookhook.sink.Endpoint;
 import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.WebhookSink;
 import io.bookhook.sink.mockreceiver.MockReceiver;
@@ -126,8 +127,12 @@ class ScaleOutTest {
                 () -> membersOwning(admin, deriveA.applicationId(), changeTopic) == 2);
 
         SinkSettings defaults = settings.sink();
-        WebhookSink sinkA = startSink(withTransactionalId(defaults, name + "-sink-a"));
-        WebhookSink sinkB = startSink(withTransactionalId(defaults, name + "-sink-b"));
+        WebhookSink sinkA = startSink(SinkSettings.builder(defaults.webhookUrl(), defaults.secret(), defaults.kafkaClient())
+                .allowPrivateTargets(true).topics(defaults.topics()).groupId(defaults.groupId()).stateDir(defaults.stateDir())
+                .instanceId(name + "-sink-a").build());
+        WebhookSink sinkB = startSink(SinkSettings.builder(defaults.webhookUrl(), defaults.secret(), defaults.kafkaClient())
+                .allowPrivateTargets(true).topics(defaults.topics()).groupId(defaults.groupId()).stateDir(defaults.stateDir())
+                .instanceId(name + "-sink-b").build());
         awaitUntil("both sinks own event partitions", START_TIMEOUT,
                 () -> membersOwning(admin, defaults.groupId(), eventsTopic) == 2);
         double readySeconds = seconds(started);
@@ -218,7 +223,7 @@ class ScaleOutTest {
 
         Map<String, DeliveryRecord> ledger = awaitLedgerDelivered(settings, expected);
         for (String key : expected) {
-            DeliveryRecord record = ledger.get(DeliveryIds.forEvent(IdempotencyKey.parse(key)));
+            DeliveryRecord record = ledger.get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, IdempotencyKey.parse(key)));
             assertThat(record).as("ledger record of " + key).isNotNull();
             assertThat(record.status()).as("ledger status of " + key).isEqualTo(DeliveryStatus.DELIVERED);
             assertThat(record.idempotencyKey()).isEqualTo(key);
@@ -231,17 +236,10 @@ class ScaleOutTest {
         return TestEnvironments.pipeline(stack, name, receiver.url().toString(), "scale-out-secret");
     }
 
-    /** The settings BookhookSettings read, with a transactional id of this instance's own. */
-    private static SinkSettings withTransactionalId(SinkSettings s, String transactionalId) {
-        return new SinkSettings(s.webhookUrl(), s.secret(), s.signatureMode(), s.standardSecrets(), s.allowPrivateTargets(),
-                s.connectTimeout(), s.requestTimeout(), s.retry(), s.goneHold(), s.kafkaClient(), s.topics(), s.groupId(),
-                transactionalId);
-    }
-
     private WebhookSink startSink(SinkSettings settings) {
         WebhookSink sink = new WebhookSink(settings);
         toClose.push(sink);
-        Thread thread = new Thread(sink, "scale-out-" + settings.transactionalId());
+        Thread thread = new Thread(sink, "scale-out-" + settings.instanceId());
         thread.setDaemon(true);
         thread.start();
         return sink;
@@ -287,7 +285,7 @@ class ScaleOutTest {
         while (System.nanoTime() < deadline) {
             snapshot = reader.snapshot(Duration.ofSeconds(10));
             Map<String, DeliveryRecord> current = snapshot;
-            if (keys.stream().map(key -> current.get(DeliveryIds.forEvent(IdempotencyKey.parse(key))))
+            if (keys.stream().map(key -> current.get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, IdempotencyKey.parse(key))))
                     .allMatch(record -> record != null && record.status() == DeliveryStatus.DELIVERED)) {
                 return snapshot;
             }

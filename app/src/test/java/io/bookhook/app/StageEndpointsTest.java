@@ -56,8 +56,8 @@ class StageEndpointsTest {
                 assertThat(notYet.statusCode()).isEqualTo(503);
                 assertThat(notYet.body()).contains("\"waiting_for\":\"the sink\"");
 
-                double deliveredBefore = metric(base, "bookhook_sink_deliveries_total\\{outcome=\"delivered\"}");
-                double attemptsBefore = metric(base, "bookhook_delivery_attempt_seconds_count\\{outcome=\"delivered\"}");
+                double deliveredBefore = metric(base, "bookhook_sink_deliveries_total\\{endpoint=\"make\",outcome=\"delivered\"}");
+                double attemptsBefore = metric(base, "bookhook_delivery_attempt_seconds_count\\{endpoint=\"make\",outcome=\"delivered\"}");
                 Thread loop = new Thread(sink, "metrics-test-sink");
                 loop.setDaemon(true);
                 loop.start();
@@ -65,8 +65,8 @@ class StageEndpointsTest {
 
                 produceEvent(fixture, IdempotencyKey.of(31, EventType.CREATED));
                 await().atMost(Duration.ofSeconds(30)).until(
-                        () -> metric(base, "bookhook_sink_deliveries_total\\{outcome=\"delivered\"}") == deliveredBefore + 1);
-                assertThat(metric(base, "bookhook_delivery_attempt_seconds_count\\{outcome=\"delivered\"}")).isEqualTo(attemptsBefore + 1);
+                        () -> metric(base, "bookhook_sink_deliveries_total\\{endpoint=\"make\",outcome=\"delivered\"}") == deliveredBefore + 1);
+                assertThat(metric(base, "bookhook_delivery_attempt_seconds_count\\{endpoint=\"make\",outcome=\"delivered\"}")).isEqualTo(attemptsBefore + 1);
                 assertThat(get(base.resolve("/metrics")).body()).contains("bookhook_delivery_commit_to_delivery_seconds_count");
 
                 sink.close();

@@ -1,11 +1,10 @@
 package io.bookhook.derive;
 
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.AppointmentPartition;
 import io.bookhook.schemas.IdempotencyKey;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
@@ -20,6 +19,6 @@ final class AppointmentIdPartitioner implements StreamPartitioner<String, Appoin
     }
 
     static int partitionOf(String appointmentId, int numPartitions) {
-        return Utils.toPositive(Utils.murmur2(appointmentId.getBytes(StandardCharsets.UTF_8))) % numPartitions;
+        return AppointmentPartition.of(appointmentId, numPartitions);
     }
 }

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * The operator's retry and resend, checked against the ledger before a request is written, so the CLI and the
  * admin page refuse the same mistakes with the same words: an unknown id, an appointment without deliveries,
- * a retry of something the receiver already accepted (that is a resend, and must be asked for as one).
+ * a retry of something the receiver already accepted (that is a resend, and must be asked for as one), a retry of
+ * a delivery the sink is still working on (it makes one attempt at a time, on its own schedule).
  */
 public final class DeliveryActions {
 
@@ -37,6 +38,14 @@ public final class DeliveryActions {
             throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") is "
                     + delivery.status().wireName() + ": the receiver has it already; to send it again on purpose, " + resend);
         }
+        if (delivery.status() == DeliveryStatus.PENDING || delivery.status() == DeliveryStatus.RETRYING) {
+            String schedule = delivery.status() == DeliveryStatus.RETRYING && delivery.nextAttemptAt() != null
+                    ? "attempt " + (delivery.attempts() + 1) + " is due at " + delivery.nextAttemptAt()
+                    : "its first attempt is under way";
+            throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") is "
+                    + delivery.status().wireName() + ": the sink is still delivering it, one attempt at a time (" + schedule
+                    + "); retry it once it has failed");
+        }
         // Keyed by appointment (not the factory's delivery id) so that a retry and a resend of one appointment stay in order.
         return requests.publish(DeliveryRequest.retry(UUID.randomUUID().toString(), delivery, clock.instant()));
     }
@@ -59,7 +68,7 @@ public final class DeliveryActions {
                 deliveries.stream()
                         .filter(d -> d.eventType() == type && d.payload() != null && !d.payload().isNull())
                         .findFirst()
-                        .ifPresent(d -> items.add(new DeliveryRequest.Item(null, d.idempotencyKey(), 0, d.payload())));
+                        .ifPresent(d -> items.add(new DeliveryRequest.Item(null, null, d.idempotencyKey(), 0, d.payload())));
             }
         }
         if (items.isEmpty()) {

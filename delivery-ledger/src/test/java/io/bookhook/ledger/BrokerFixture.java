@@ -32,6 +32,7 @@ public final class BrokerFixture {
         kafka.createTopic(topics.deliveryLedger(), 3, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(topics.deliveryRequests(), 3, Map.of());
         kafka.createTopic(topics.appointmentEvents(), 3, Map.of());
+        kafka.createTopic(topics.deliveryIndex(), 3, Map.of("cleanup.policy", "compact"));
     }
 
     public Map<String, String> client() {

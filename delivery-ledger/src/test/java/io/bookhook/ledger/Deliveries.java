@@ -20,7 +20,8 @@ public final class Deliveries {
     public static DeliveryRecord record(String deliveryId, String appointmentId, EventType type, DeliveryStatus status, Instant updatedAt) {
         JsonNode payload = Json.mapper().createObjectNode().put("event_type", type.wireName())
                 .put("idempotency_key", IdempotencyKey.of(appointmentId, type).toString());
-        DeliveryRecord pending = DeliveryRecord.pending(deliveryId, IdempotencyKey.of(appointmentId, type), DeliveryReason.EVENT, payload, T0);
+        DeliveryRecord pending = DeliveryRecord.pending(deliveryId, "make", IdempotencyKey.of(appointmentId, type), DeliveryReason.EVENT, payload,
+                T0);
         boolean ok = status == DeliveryStatus.DELIVERED;
         return pending.next(status, status == DeliveryStatus.PENDING ? 0 : 3, ok ? 200 : 503, ok ? null : "HTTP 503",
                 ok ? "ok" : "receiver down", updatedAt);

@@ -73,6 +73,19 @@ class DeliveryActionsTest {
     }
 
     @Test
+    void should_refuse_to_retry_a_delivery_the_sink_is_still_retrying_and_say_when_its_next_attempt_is_due() {
+        Instant due = Instant.parse("2026-11-28T12:05:00Z");
+        index.apply("retrying-1", failed("retrying-1", "43", EventType.CREATED)
+                .next(io.bookhook.schemas.DeliveryStatus.RETRYING, 3, due, 503, "HTTP 503", null, NOW));
+
+        assertThatThrownBy(() -> actions.retry("retrying-1"))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
+                .hasMessage("delivery retrying-1 (appointment:43:created) is retrying: the sink is still delivering it, one attempt at a"
+                        + " time (attempt 4 is due at 2026-11-28T12:05:00Z); retry it once it has failed");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
     void should_request_a_resend_of_one_event_or_of_all() {
         DeliveryRequest one = actions.resend("42", EventType.CREATED).request();
         DeliveryRequest all = actions.resend("42", null).request();

@@ -21,7 +21,7 @@ class DeliveryRequestsIT {
     void should_store_a_request_keyed_by_its_appointment_before_returning() {
         DeliveryRecord confirmed = Deliveries.delivered("d-42", "42", EventType.CONFIRMED);
         DeliveryRequest resend = DeliveryRequest.resend("r1", "42", EventType.CONFIRMED,
-                List.of(new DeliveryRequest.Item(null, confirmed.idempotencyKey(), 0, confirmed.payload())), Instant.parse("2026-11-28T12:00:00Z"));
+                List.of(new DeliveryRequest.Item(null, null, confirmed.idempotencyKey(), 0, confirmed.payload())), Instant.parse("2026-11-28T12:00:00Z"));
         RequestPublisher.Submitted submitted;
         try (DeliveryRequests requests = new DeliveryRequests(broker.client(), broker.topics.deliveryRequests())) {
             submitted = requests.publish(resend);

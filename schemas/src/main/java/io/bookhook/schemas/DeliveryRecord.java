@@ -6,16 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Objects;
 
-/** One state of one delivery: the value of the compacted {@code bookhook.delivery-ledger}, keyed by delivery id. */
-@JsonPropertyOrder({"delivery_id", "idempotency_key", "event_type", "appointment_id", "status", "attempts",
-        "last_response_code", "last_error", "response_excerpt", "reason", "created_at", "updated_at", "payload"})
+/**
+ * One state of one delivery (an event to one endpoint): the value of the compacted {@code bookhook.delivery-ledger},
+ * keyed by delivery id. {@code endpoint} is null in records written before endpoints existed; {@code next_attempt_at}
+ * is set while the delivery is {@code retrying}.
+ */
+@JsonPropertyOrder({"delivery_id", "endpoint", "idempotency_key", "event_type", "appointment_id", "status", "attempts",
+        "next_attempt_at", "last_response_code", "last_error", "response_excerpt", "reason", "created_at", "updated_at", "payload"})
 public record DeliveryRecord(
         @JsonProperty("delivery_id") String deliveryId,
+        @JsonProperty("endpoint") String endpoint,
         @JsonProperty("idempotency_key") String idempotencyKey,
         @JsonProperty("event_type") EventType eventType,
         @JsonProperty("appointment_id") String appointmentId,
         @JsonProperty("status") DeliveryStatus status,
         @JsonProperty("attempts") int attempts,
+        @JsonProperty("next_attempt_at") Instant nextAttemptAt,
         @JsonProperty("last_response_code") Integer lastResponseCode,
         @JsonProperty("last_error") String lastError,
         @JsonProperty("response_excerpt") String responseExcerpt,
@@ -31,15 +37,22 @@ public record DeliveryRecord(
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** A first record for a delivery that has not been attempted yet. */
-    public static DeliveryRecord pending(String deliveryId, IdempotencyKey key, DeliveryReason reason, JsonNode payload, Instant now) {
-        return new DeliveryRecord(deliveryId, key.toString(), key.eventType(), key.appointmentId(), DeliveryStatus.PENDING,
-                0, null, null, null, reason, now, now, payload);
+    /** A first record for a delivery to {@code endpoint} that has not been attempted yet. */
+    public static DeliveryRecord pending(String deliveryId, String endpoint, IdempotencyKey key, DeliveryReason reason, JsonNode payload,
+            Instant now) {
+        return new DeliveryRecord(deliveryId, endpoint, key.toString(), key.eventType(), key.appointmentId(), DeliveryStatus.PENDING,
+                0, null, null, null, null, reason, now, now, payload);
     }
 
-    /** The next state of this delivery after an attempt (or a decision not to attempt). */
+    /** The next state of this delivery after an attempt (or a decision not to attempt), with no attempt due. */
     public DeliveryRecord next(DeliveryStatus newStatus, int attemptsSoFar, Integer responseCode, String error, String excerpt, Instant now) {
-        return new DeliveryRecord(deliveryId, idempotencyKey, eventType, appointmentId, newStatus, attemptsSoFar,
-                responseCode, error, excerpt, reason, createdAt, now, payload);
+        return next(newStatus, attemptsSoFar, null, responseCode, error, excerpt, now);
+    }
+
+    /** The next state of this delivery; {@code nextAttemptAt} when another attempt is scheduled. */
+    public DeliveryRecord next(DeliveryStatus newStatus, int attemptsSoFar, Instant nextAttemptAt, Integer responseCode, String error,
+            String excerpt, Instant now) {
+        return new DeliveryRecord(deliveryId, endpoint, idempotencyKey, eventType, appointmentId, newStatus, attemptsSoFar,
+                nextAttemptAt, responseCode, error, excerpt, reason, createdAt, now, payload);
     }
 }

@@ -39,13 +39,16 @@ public record DeliveryRequest(
      * One delivery to attempt.
      *
      * @param deliveryId        the delivery to retry; null for a resend (the sink derives a new id)
+     * @param endpoint          the endpoint to post to; null: the retried delivery's endpoint, or for a resend every
+     *                          endpoint whose filters match
      * @param idempotencyKey    the key the receiver deduplicates on, unchanged by retries and resends
      * @param attemptsSoFar     attempts the delivery already had, so attempt numbers continue
      * @param payload           the event as derived, from the ledger
      */
-    @JsonPropertyOrder({"delivery_id", "idempotency_key", "attempts_so_far", "payload"})
+    @JsonPropertyOrder({"delivery_id", "endpoint", "idempotency_key", "attempts_so_far", "payload"})
     public record Item(
             @JsonProperty("delivery_id") String deliveryId,
+            @JsonProperty("endpoint") String endpoint,
             @JsonProperty("idempotency_key") String idempotencyKey,
             @JsonProperty("attempts_so_far") int attemptsSoFar,
             @JsonProperty("payload") JsonNode payload) {
@@ -78,7 +81,8 @@ public record DeliveryRequest(
     /** One more attempt of an existing delivery, with its stored payload. */
     public static DeliveryRequest retry(String requestId, DeliveryRecord delivery, Instant now) {
         return new DeliveryRequest(requestId, Action.RETRY, delivery.appointmentId(), delivery.eventType(), now,
-                List.of(new Item(delivery.deliveryId(), delivery.idempotencyKey(), delivery.attempts(), delivery.payload())));
+                List.of(new Item(delivery.deliveryId(), delivery.endpoint(), delivery.idempotencyKey(), delivery.attempts(),
+                        delivery.payload())));
     }
 
     /** New deliveries of the given events of one appointment, under their unchanged idempotency keys. */

@@ -2,8 +2,13 @@ package io.bookhook.schemas;
 
 import java.util.Objects;
 
-/** The topic names every stage agrees on; defaults are the contract in DESIGN.md, each can be renamed by a setting. */
-public record TopicNames(String cdcPrefix, String appointmentEvents, String deliveryLedger, String deadLetter, String deliveryRequests) {
+/**
+ * The topic names every stage agrees on; defaults are the contract in DESIGN.md, each can be renamed by a setting.
+ * {@code deliveryIndex} is the sink's own: a small compacted topic, keyed by delivery id and partitioned like the
+ * events, from which a sink restores which deliveries are delivered and which wait for a retry.
+ */
+public record TopicNames(String cdcPrefix, String appointmentEvents, String deliveryLedger, String deadLetter, String deliveryRequests,
+                         String deliveryIndex) {
 
     public TopicNames {
         Objects.requireNonNull(cdcPrefix, "cdcPrefix");
@@ -11,6 +16,7 @@ public record TopicNames(String cdcPrefix, String appointmentEvents, String deli
         Objects.requireNonNull(deliveryLedger, "deliveryLedger");
         Objects.requireNonNull(deadLetter, "deadLetter");
         Objects.requireNonNull(deliveryRequests, "deliveryRequests");
+        Objects.requireNonNull(deliveryIndex, "deliveryIndex");
     }
 
     public static TopicNames defaults() {
@@ -20,7 +26,7 @@ public record TopicNames(String cdcPrefix, String appointmentEvents, String deli
     /** Every topic under one prefix ({@code <prefix>.appointment-events}, …): what tests use for names of their own. */
     public static TopicNames prefixed(String prefix) {
         return new TopicNames(prefix + ".cdc.", prefix + ".appointment-events", prefix + ".delivery-ledger", prefix + ".dead-letter",
-                prefix + ".delivery-requests");
+                prefix + ".delivery-requests", prefix + ".delivery-index");
     }
 
     /** Raw change events of one captured table: {@code bookhook.cdc.<table>}. */

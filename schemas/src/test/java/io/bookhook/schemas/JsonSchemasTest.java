@@ -46,13 +46,32 @@ class JsonSchemasTest {
 
     @Test
     void a_ledger_record_conforms() throws Exception {
-        DeliveryRecord record = DeliveryRecord.pending("d-1", IdempotencyKey.of(5, EventType.CREATED), DeliveryReason.EVENT,
-                row("event_type", "created"), Instant.parse("2026-11-28T10:00:00Z"))
-                .next(DeliveryStatus.DELIVERED, 1, 200, null, "ok", Instant.parse("2026-11-28T10:00:01Z"));
-        byte[] bytes = JsonSerde.of(DeliveryRecord.class).serializer().serialize("t", record);
+        DeliveryRecord pending = DeliveryRecord.pending("d-1", "make", IdempotencyKey.of(5, EventType.CREATED), DeliveryReason.EVENT,
+                row("event_type", "created"), Instant.parse("2026-11-28T10:00:00Z"));
+        DeliveryRecord retrying = pending.next(DeliveryStatus.RETRYING, 1, Instant.parse("2026-11-28T10:00:06Z"), 503, "HTTP 503", "busy",
+                Instant.parse("2026-11-28T10:00:01Z"));
+        DeliveryRecord delivered = retrying.next(DeliveryStatus.DELIVERED, 2, 200, null, "ok", Instant.parse("2026-11-28T10:00:07Z"));
 
-        assertThat(JsonSchemas.DELIVERY_RECORD.violations(MAPPER.readTree(bytes))).isEmpty();
-        assertThat(JsonSerde.of(DeliveryRecord.class).deserializer().deserialize("t", bytes)).isEqualTo(record);
+        for (DeliveryRecord record : java.util.List.of(pending, retrying, delivered)) {
+            byte[] bytes = JsonSerde.of(DeliveryRecord.class).serializer().serialize("t", record);
+            assertThat(JsonSchemas.DELIVERY_RECORD.violations(MAPPER.readTree(bytes))).isEmpty();
+            assertThat(JsonSerde.of(DeliveryRecord.class).deserializer().deserialize("t", bytes)).isEqualTo(record);
+        }
+        assertThat(retrying.endpoint()).isEqualTo("make");
+        assertThat(retrying.nextAttemptAt()).isEqualTo(Instant.parse("2026-11-28T10:00:06Z"));
+        assertThat(delivered.nextAttemptAt()).as("set only while retrying").isNull();
+    }
+
+    @Test
+    void a_ledger_record_written_before_endpoints_existed_still_reads() {
+        byte[] old = ("{\"delivery_id\":\"d-0\",\"idempotency_key\":\"appointment:5:created\",\"event_type\":\"created\","
+                + "\"appointment_id\":\"5\",\"status\":\"delivered\",\"attempts\":1,\"reason\":\"event\","
+                + "\"created_at\":\"2026-11-28T10:00:00Z\",\"updated_at\":\"2026-11-28T10:00:01Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        DeliveryRecord record = JsonSerde.of(DeliveryRecord.class).deserializer().deserialize("t", old);
+
+        assertThat(record.endpoint()).isNull();
+        assertThat(record.status()).isEqualTo(DeliveryStatus.DELIVERED);
     }
 
     private static ObjectNode row(Object... pairs) {

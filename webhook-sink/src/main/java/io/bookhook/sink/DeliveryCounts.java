@@ -1,8 +1,5 @@
 package io.bookhook.sink;
 
-import io.micrometer.core.instrument.Metrics;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the sink has committed since it started; counted only after the transaction holding it committed. */
@@ -13,20 +10,11 @@ public final class DeliveryCounts {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
-    void addCommitted(List<LaneWrite> writes) {
-        for (LaneWrite write : writes) {
-            if (write.completesEvent()) {
-                // The process-wide counter behind a stage's /metrics: bookhook_sink_deliveries_total{outcome=…}
-                Metrics.counter("bookhook.sink.deliveries", "outcome", write.kind().name().toLowerCase(Locale.ROOT)).increment();
-            }
-            switch (write.kind()) {
-                case DELIVERED -> delivered.incrementAndGet();
-                case FAILED -> failed.incrementAndGet();
-                case SKIPPED -> skipped.incrementAndGet();
-                case DEAD_LETTERED -> deadLettered.incrementAndGet();
-                case INTERMEDIATE, CONSUMED -> { }
-            }
-        }
+    void add(CommitBatch.Outcomes outcomes) {
+        delivered.addAndGet(outcomes.total(CommitBatch.Outcomes.DELIVERED));
+        failed.addAndGet(outcomes.total(CommitBatch.Outcomes.FAILED));
+        skipped.addAndGet(outcomes.total(CommitBatch.Outcomes.SKIPPED));
+        deadLettered.addAndGet(outcomes.deadLettered());
     }
 
     public long delivered() {

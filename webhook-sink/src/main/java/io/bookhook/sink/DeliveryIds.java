@@ -12,11 +12,11 @@ public final class DeliveryIds {
     }
 
     /**
-     * The id of the delivery an event causes by itself. Derived from the idempotency key, so the same event
-     * read again after a crash or a replay lands on the same ledger entry instead of a new one.
+     * The id of the delivery of an event to one endpoint: a name-based UUID of both, so the same event read again
+     * after a crash or a replay lands on the same ledger entry instead of a new one, and each endpoint has its own.
      */
-    public static String forEvent(IdempotencyKey key) {
-        return UUID.nameUUIDFromBytes(("event|" + key).getBytes(UTF_8)).toString();
+    public static String forEvent(String endpoint, IdempotencyKey key) {
+        return UUID.nameUUIDFromBytes(("event|" + endpoint + "|" + key).getBytes(UTF_8)).toString();
     }
 
     /**
@@ -25,8 +25,8 @@ public final class DeliveryIds {
      * did go out is not overwritten in the compacted ledger; deterministic, so reading the same offset yet
      * again writes the same entry.
      */
-    public static String forSkip(IdempotencyKey key, String source) {
-        return UUID.nameUUIDFromBytes(("skip|" + key + "|" + source).getBytes(UTF_8)).toString();
+    public static String forSkip(String endpoint, IdempotencyKey key, String source) {
+        return UUID.nameUUIDFromBytes(("skip|" + endpoint + "|" + key + "|" + source).getBytes(UTF_8)).toString();
     }
 
     /**
@@ -41,7 +41,7 @@ public final class DeliveryIds {
      * The id of a delivery an operator asked for on purpose (resend): new, so it never overwrites the original
      * delivery's ledger entry, and derived from the request, so the same request read twice lands on one entry.
      */
-    public static String forResend(String requestId, IdempotencyKey key) {
-        return UUID.nameUUIDFromBytes(("resend|" + requestId + "|" + key).getBytes(UTF_8)).toString();
+    public static String forResend(String requestId, String endpoint, IdempotencyKey key) {
+        return UUID.nameUUIDFromBytes(("resend|" + requestId + "|" + endpoint + "|" + key).getBytes(UTF_8)).toString();
     }
 }

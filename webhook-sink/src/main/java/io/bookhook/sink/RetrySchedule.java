@@ -6,7 +6,7 @@ import java.time.Duration;
  * The retry schedule as data: exponential backoff from {@code firstInterval} by {@code multiplier}, each wait
  * capped at {@code maxInterval} and spread by ±{@code jitter} (0–0.99) so many failed deliveries do not return
  * in lock-step; at most {@code maxAttempts} attempts in all. A receiver's {@code Retry-After} is honoured as a
- * minimum wait, clamped to {@code maxRetryAfter} so a receiver cannot park a partition for days.
+ * minimum wait, clamped to {@code maxRetryAfter} so a receiver cannot hold a delivery back for days.
  */
 public record RetrySchedule(Duration firstInterval, double multiplier, Duration maxInterval, int maxAttempts,
                             double jitter, Duration maxRetryAfter) {
@@ -19,21 +19,21 @@ public record RetrySchedule(Duration firstInterval, double multiplier, Duration 
             0.2, Duration.ofMinutes(15));
 
     public RetrySchedule {
-        requirePositive(firstInterval, "retry first interval");
-        requirePositive(maxInterval, "retry max interval");
-        requirePositive(maxRetryAfter, "retry max Retry-After");
+        requirePositive(firstInterval, SinkVariables.RETRY_FIRST_INTERVAL);
+        requirePositive(maxInterval, SinkVariables.RETRY_MAX_INTERVAL);
+        requirePositive(maxRetryAfter, SinkVariables.RETRY_AFTER_MAX);
         if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
-            throw new IllegalArgumentException("retry multiplier must be 1–100, was " + multiplier);
+            throw new IllegalArgumentException(SinkVariables.RETRY_MULTIPLIER + " must be 1–100, was " + multiplier);
         }
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            throw new IllegalArgumentException(SinkVariables.RETRY_MAX_ATTEMPTS + " must be >= 1, was " + maxAttempts);
         }
         if (!(jitter >= 0.0 && jitter < 1.0)) {
-            throw new IllegalArgumentException("retry jitter must be >= 0 and < 1, was " + jitter);
+            throw new IllegalArgumentException(SinkVariables.RETRY_JITTER + " must be >= 0 and < 1, was " + jitter);
         }
         if (maxInterval.compareTo(firstInterval) < 0) {
-            throw new IllegalArgumentException("retry max interval (" + maxInterval + ") must not be below the first interval ("
-                    + firstInterval + ")");
+            throw new IllegalArgumentException(SinkVariables.RETRY_MAX_INTERVAL + " (" + maxInterval + ") must not be below "
+                    + SinkVariables.RETRY_FIRST_INTERVAL + " (" + firstInterval + ")");
         }
     }
 

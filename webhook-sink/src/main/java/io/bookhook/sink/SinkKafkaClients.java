@@ -1,8 +1,10 @@
 package io.bookhook.sink;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,15 +17,30 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class SinkKafkaClients {
 
+    /**
+     * How long a member that died without leaving keeps its partitions when it does not come back (one that restarts
+     * with the same instance id takes them back at once). Kafka's default is 45 s; BOOKHOOK_KAFKA_SESSION_TIMEOUT_MS
+     * overrides it.
+     */
+    static final int DEFAULT_SESSION_TIMEOUT_MS = 15_000;
+
     private SinkKafkaClients() {
     }
 
+    /**
+     * The group member reading events. Cooperative rebalancing moves only the partitions that change hands; static
+     * membership ({@code group.instance.id}) gives a restarted instance its partitions back without a rebalance.
+     */
     static Map<String, Object> consumer(SinkSettings settings) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-consumer");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-events");
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS / 5);
         config.putAll(settings.kafkaClient());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId());
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         // Only events of committed derive transactions; aborted ones would be webhooks for rows that never were.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Offsets are committed inside the producer's transaction, with the ledger records they account for.
@@ -33,13 +50,17 @@ final class SinkKafkaClients {
         return config;
     }
 
-    /** Reads the whole ledger without a group: every instance needs all of it, not a share. */
-    static Map<String, Object> ledgerReader(SinkSettings settings) {
+    /**
+     * A consumer outside the group, assigned by hand: the requests reader (its offsets are committed for the group in
+     * the sink's transactions) and the index restorer. Only what committed transactions wrote.
+     */
+    static Map<String, Object> assigned(SinkSettings settings, String role) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.groupId() + "-ledger-index");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + role);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         config.putAll(settings.kafkaClient());
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        // Only what committed transactions wrote: an aborted "delivered" must not make the sink skip an event.
+        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -49,12 +70,15 @@ final class SinkKafkaClients {
     }
 
     /**
-     * Values are bytes because one transaction carries both ledger records (serialized by the processor) and
-     * dead letters (the original bytes).
+     * Values are bytes because one transaction carries ledger records and index entries (serialized by the engine)
+     * and dead letters (the original bytes). The transactional id is the instance id: a restarted instance fences its
+     * former self and aborts what it left open.
      */
     static Map<String, Object> producer(SinkSettings settings) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.putAll(settings.kafkaClient());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

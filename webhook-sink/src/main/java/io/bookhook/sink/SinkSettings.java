@@ -1,10 +1,13 @@
 package io.bookhook.sink;
 
+import static io.bookhook.sink.SinkVariables.*;
+
 import io.bookhook.schemas.TopicNames;
 import io.bookhook.sink.signing.WebhookSecret;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,24 +19,34 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Everything the sink needs, checked once at start so a bad setting stops the process with one line
- * naming it rather than failing at the first record. Build with {@link #builder}.
+ * Everything the sink needs, checked once at start so a bad setting stops the process with one line naming the
+ * variable to fix ({@link SinkVariables}) rather than failing at the first record. Build with {@link #builder}.
  *
  * @param secret          {@code MAKE_WEBHOOK_SECRET}, the key of {@code X-Make-Signature}
  * @param signatureMode   which signature headers go out
  * @param standardSecrets {@code whsec_…} secrets for Standard Webhooks, newest first; several during a rotation
+ * @param maxInFlight     requests to the endpoint in flight at once
  * @param retry           the retry schedule
- * @param goneHold        after a 410 Gone, how long the sink holds every delivery before trying the endpoint again
+ * @param goneHold        after a 410 Gone, how long the endpoint's deliveries wait before it is tried again
+ * @param circuit         when the endpoint's circuit opens, and how it probes
  * @param kafkaClient     Kafka client properties shared by the sink's clients (bootstrap.servers required;
  *                        TLS/SASL settings pass through unchanged)
+ * @param instanceId      this sink's stable name: its static group membership and transactional id, and the name of
+ *                        its local state; unique per running sink
+ * @param maxBuffered     deliveries held in memory (in flight, ready, queued) before the sink pauses its partitions
+ * @param commitInterval  how often the sink commits its ledger records and offsets
+ * @param stateDir        where the local copy of the delivery index lives (rebuilt from Kafka when missing)
  */
 public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatureMode, List<String> standardSecrets,
-                           boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout,
-                           RetrySchedule retry, Duration goneHold, Map<String, String> kafkaClient, TopicNames topics,
-                           String groupId, String transactionalId) {
+                           boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout, int maxInFlight,
+                           RetrySchedule retry, Duration goneHold, CircuitSettings circuit, Map<String, String> kafkaClient,
+                           TopicNames topics, String groupId, String instanceId, int maxBuffered, Duration commitInterval,
+                           Path stateDir) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    public static final int DEFAULT_MAX_IN_FLIGHT = 100;
+    public static final int MAX_MAX_IN_FLIGHT = 10_000;
     public static final int DEFAULT_MAX_ATTEMPTS = RetrySchedule.DEFAULT.maxAttempts();
     public static final Duration DEFAULT_FIRST_BACKOFF = RetrySchedule.DEFAULT.firstInterval();
     public static final double DEFAULT_RETRY_MULTIPLIER = RetrySchedule.DEFAULT.multiplier();
@@ -43,6 +56,9 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
     public static final Duration DEFAULT_GONE_HOLD = Duration.ofMinutes(5);
     public static final SignatureMode DEFAULT_SIGNATURE_MODE = SignatureMode.MAKE;
     public static final String DEFAULT_GROUP_ID = "bookhook-sink";
+    public static final int DEFAULT_MAX_BUFFERED = 5_000;
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "bookhook-state");
 
     private static final Set<String> WEB_SCHEMES = Set.of("http", "https");
 
@@ -50,40 +66,50 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
     private static final Pattern SENSITIVE_PROPERTY = Pattern.compile(".*(password|jaas|secret|credential|token).*|.*\\.key");
 
     public SinkSettings {
-        Objects.requireNonNull(webhookUrl, "webhookUrl must be set");
+        Objects.requireNonNull(webhookUrl, WEBHOOK_URL + " must be set");
         if (!webhookUrl.isAbsolute() || webhookUrl.getHost() == null
                 || !WEB_SCHEMES.contains(webhookUrl.getScheme().toLowerCase(Locale.ROOT))) {
             // Only the scheme and host are echoed: the rest of a Make.com URL is its access token.
-            throw new IllegalArgumentException("webhookUrl must be an absolute http(s) URL with a host, was "
+            throw new IllegalArgumentException(WEBHOOK_URL + " must be an absolute http(s) URL with a host, was "
                     + webhookUrl.getScheme() + "://" + webhookUrl.getHost() + "/…");
         }
         if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("secret must not be empty");
+            throw new IllegalArgumentException(SECRET + " must not be empty");
         }
-        Objects.requireNonNull(signatureMode, "signatureMode must be set");
+        Objects.requireNonNull(signatureMode, SIGNATURE_MODE + " must be set");
         standardSecrets = standardSecrets == null ? List.of() : List.copyOf(standardSecrets);
         if (signatureMode.standard() && standardSecrets.isEmpty()) {
-            throw new IllegalArgumentException("standardSecrets must hold at least one whsec_ secret when signatureMode is "
+            throw new IllegalArgumentException(STANDARD_SECRETS + " must hold at least one whsec_ secret when " + SIGNATURE_MODE + " is "
                     + signatureMode.name().toLowerCase(Locale.ROOT));
         }
         parsedStandardSecrets(standardSecrets);
-        requirePositive(connectTimeout, "connectTimeout");
-        requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(connectTimeout, CONNECT_TIMEOUT);
+        requirePositive(requestTimeout, REQUEST_TIMEOUT);
+        if (maxInFlight < 1 || maxInFlight > MAX_MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException(MAX_IN_FLIGHT + " must be between 1 and " + MAX_MAX_IN_FLIGHT + ", was " + maxInFlight);
+        }
         Objects.requireNonNull(retry, "retry must be set");
-        requirePositive(goneHold, "goneHold");
-        Objects.requireNonNull(kafkaClient, "kafkaClient must be set");
+        requirePositive(goneHold, GONE_HOLD);
+        Objects.requireNonNull(circuit, "circuit must be set");
+        Objects.requireNonNull(kafkaClient, BOOTSTRAP_SERVERS + " must be set");
         String bootstrap = kafkaClient.get("bootstrap.servers");
         if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("kafkaClient must contain bootstrap.servers");
+            throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " must be set");
         }
         kafkaClient = Map.copyOf(kafkaClient);
         Objects.requireNonNull(topics, "topics must be set");
-        requireText(groupId, "groupId");
-        requireText(transactionalId, "transactionalId");
+        requireText(groupId, GROUP_ID);
+        requireText(instanceId, INSTANCE_ID);
+        if (maxBuffered < maxInFlight) {
+            throw new IllegalArgumentException(MAX_BUFFERED + " (" + maxBuffered + ") must be at least " + MAX_IN_FLIGHT + " ("
+                    + maxInFlight + "), or requests could never fill the endpoint's slots");
+        }
+        requirePositive(commitInterval, COMMIT_INTERVAL);
+        Objects.requireNonNull(stateDir, STATE_DIR + " must be set");
         // A literal private target is refused here, at start; names are checked on every connect (PublicOnlySockets).
         if (!allowPrivateTargets && PrivateAddresses.isLiteralPrivate(webhookUrl.getHost())) {
-            throw new IllegalArgumentException("webhookUrl points to a loopback or private address ("
-                    + webhookUrl.getHost() + "); set allowPrivateTargets to post there");
+            throw new IllegalArgumentException(WEBHOOK_URL + " points to a loopback or private address ("
+                    + webhookUrl.getHost() + "); set " + ALLOW_PRIVATE_TARGETS + "=true to post there");
         }
     }
 
@@ -100,6 +126,11 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
         return retry.firstInterval();
     }
 
+    /** The transactional id of the sink's producer: its instance id, so a restarted instance fences its former self. */
+    public String transactionalId() {
+        return instanceId;
+    }
+
     List<WebhookSecret> parsedStandardSecrets() {
         return parsedStandardSecrets(standardSecrets);
     }
@@ -110,8 +141,11 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
                 .toList();
     }
 
-    /** A stable name per host keeps fencing meaningful across restarts; a UUID when the host has none. */
-    static String defaultTransactionalId() {
+    /**
+     * A stable name per host keeps static membership and fencing meaningful across restarts (a StatefulSet's pod
+     * names, a VM's host name); a UUID when the host has none.
+     */
+    static String defaultInstanceId() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -131,9 +165,10 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
                 + (webhookUrl.getPort() == -1 ? "" : ":" + webhookUrl.getPort()) + "/***";
         return "SinkSettings[webhookUrl=" + shownUrl + ", secret=***, signatureMode=" + signatureMode
                 + ", standardSecrets=" + standardSecrets.size() + " x ***, allowPrivateTargets=" + allowPrivateTargets
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry
-                + ", goneHold=" + goneHold + ", kafkaClient=" + shownClient
-                + ", topics=" + topics + ", groupId=" + groupId + ", transactionalId=" + transactionalId + "]";
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", maxInFlight=" + maxInFlight
+                + ", retry=" + retry + ", goneHold=" + goneHold + ", circuit=" + circuit + ", kafkaClient=" + shownClient
+                + ", topics=" + topics + ", groupId=" + groupId + ", instanceId=" + instanceId + ", maxBuffered=" + maxBuffered
+                + ", commitInterval=" + commitInterval + ", stateDir=" + stateDir + "]";
     }
 
     private static void requirePositive(Duration value, String name) {

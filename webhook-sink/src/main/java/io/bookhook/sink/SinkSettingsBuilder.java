@@ -2,6 +2,7 @@ package io.bookhook.sink;
 
 import io.bookhook.schemas.TopicNames;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ public final class SinkSettingsBuilder {
     private boolean allowPrivateTargets;
     private Duration connectTimeout = SinkSettings.DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = SinkSettings.DEFAULT_REQUEST_TIMEOUT;
+    private int maxInFlight = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
     private Duration firstBackoff = RetrySchedule.DEFAULT.firstInterval();
     private double multiplier = RetrySchedule.DEFAULT.multiplier();
     private Duration maxBackoff = RetrySchedule.DEFAULT.maxInterval();
@@ -27,9 +29,13 @@ public final class SinkSettingsBuilder {
     private double jitter = RetrySchedule.DEFAULT.jitter();
     private Duration maxRetryAfter = RetrySchedule.DEFAULT.maxRetryAfter();
     private Duration goneHold = SinkSettings.DEFAULT_GONE_HOLD;
+    private CircuitSettings circuit = CircuitSettings.DEFAULT;
     private TopicNames topics = TopicNames.defaults();
     private String groupId = SinkSettings.DEFAULT_GROUP_ID;
-    private String transactionalId;
+    private String instanceId;
+    private int maxBuffered = SinkSettings.DEFAULT_MAX_BUFFERED;
+    private Duration commitInterval = SinkSettings.DEFAULT_COMMIT_INTERVAL;
+    private Path stateDir = SinkSettings.DEFAULT_STATE_DIR;
 
     SinkSettingsBuilder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
         this.webhookUrl = webhookUrl;
@@ -61,6 +67,12 @@ public final class SinkSettingsBuilder {
     /** The hard deadline of one attempt: connect, request, response headers and the (bounded) body. */
     public SinkSettingsBuilder requestTimeout(Duration timeout) {
         this.requestTimeout = timeout;
+        return this;
+    }
+
+    /** Requests to the endpoint in flight at once. */
+    public SinkSettingsBuilder maxInFlight(int requests) {
+        this.maxInFlight = requests;
         return this;
     }
 
@@ -99,6 +111,11 @@ public final class SinkSettingsBuilder {
         return this;
     }
 
+    public SinkSettingsBuilder circuit(CircuitSettings settings) {
+        this.circuit = settings;
+        return this;
+    }
+
     public SinkSettingsBuilder topics(TopicNames names) {
         this.topics = names;
         return this;
@@ -109,15 +126,31 @@ public final class SinkSettingsBuilder {
         return this;
     }
 
-    public SinkSettingsBuilder transactionalId(String id) {
-        this.transactionalId = id;
+    /** This sink's stable, unique name: static group membership, transactional id and local state directory. */
+    public SinkSettingsBuilder instanceId(String id) {
+        this.instanceId = id;
+        return this;
+    }
+
+    public SinkSettingsBuilder maxBuffered(int deliveries) {
+        this.maxBuffered = deliveries;
+        return this;
+    }
+
+    public SinkSettingsBuilder commitInterval(Duration interval) {
+        this.commitInterval = interval;
+        return this;
+    }
+
+    public SinkSettingsBuilder stateDir(Path directory) {
+        this.stateDir = directory;
         return this;
     }
 
     public SinkSettings build() {
         RetrySchedule retry = new RetrySchedule(firstBackoff, multiplier, maxBackoff, maxAttempts, jitter, maxRetryAfter);
         return new SinkSettings(webhookUrl, secret, signatureMode, standardSecrets, allowPrivateTargets, connectTimeout,
-                requestTimeout, retry, goneHold, kafkaClient, topics, groupId,
-                transactionalId == null ? SinkSettings.defaultTransactionalId() : transactionalId);
+                requestTimeout, maxInFlight, retry, goneHold, circuit, kafkaClient, topics, groupId,
+                instanceId == null ? SinkSettings.defaultInstanceId() : instanceId, maxBuffered, commitInterval, stateDir);
     }
 }

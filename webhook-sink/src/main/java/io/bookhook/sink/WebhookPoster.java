@@ -45,8 +45,8 @@ public interface WebhookPoster extends AutoCloseable {
                 .readTimeout(settings.requestTimeout())
                 .writeTimeout(settings.requestTimeout())
                 .callTimeout(settings.requestTimeout())
-                // One lane per partition may each hold a connection; the default pool keeps only 5 idle.
-                .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+                // Up to max in flight requests hold a connection each; the default pool keeps only 5 idle.
+                .connectionPool(new ConnectionPool(settings.maxInFlight(), 5, TimeUnit.MINUTES))
                 .build();
     }
 }

@@ -1,14 +1,25 @@
 package io.bookhook.sink;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,60 +27,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink: one consumer thread (this {@link #run()}) polls events and operator requests and hands each partition's records to its
- * {@link PartitionLane}, which posts them in order on a thread of its own. The consumer thread collects what the
- * lanes wrote and commits it, each final ledger record together with the offset past its event, in one Kafka
- * transaction; it pauses partitions whose lane waits out a retry, so it keeps polling and is never evicted.
+ * The sink: one consumer thread (this {@link #run()}) reads events and operator requests, feeds them to the
+ * {@link DeliveryEngine}, hands the attempts it asks for to the {@link AttemptRunner} (many in flight, no thread per
+ * waiting delivery), feeds the results back, and every commit interval writes what the engine decided (ledger
+ * records, delivery index entries, dead letters) together with the consumer offsets in one Kafka transaction. It
+ * pauses its partitions while the deliveries it holds in memory are at their bound.
  *
  * <p>Run it on a thread of its own; {@link #close()} from any other thread stops it gracefully: attempts in flight
- * finish and are recorded, waits are cut short and their events left for the next run.
+ * finish and are recorded, waiting deliveries stay waiting in the delivery index for the next run, and the instance
+ * leaves its group so another one takes its partitions at once.
  */
 public final class WebhookSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
-    private static final Duration POLL = Duration.ofMillis(50);
-    private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration IDLE_POLL = Duration.ofMillis(50);
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_FAILED_COMMITS = 10;
 
     private final SinkSettings settings;
+    private final Clock clock;
     private final Consumer<String, byte[]> consumer;
-    private final WebhookPoster poster;
-    private final DeliveredKeys ledger;
+    private final RequestReader requests;
+    private final Consumer<String, byte[]> restoreConsumer;
     private final SinkTransactions transactions;
-    private final Lanes lanes;
-    private final Producer<String, byte[]> producer;
+    private final List<Endpoint> endpoints;
+    private final SinkMetrics metrics = new SinkMetrics();
+    private final AttemptRunner runner;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final DeliveryCounts counts = new DeliveryCounts();
     private final Object lifecycle = new Object();
+    private final Producer<String, byte[]> producer;
     private volatile boolean closing;
     private boolean running;
+    /** Set when the loop died of an error: then nothing more is committed, and the next owner reads open records again. */
+    private boolean abandoned;
+
+    private DeliveryIndex index;
+    private IndexRestorer restorer;
+    private DeliveryEngine engine;
+    private CommitBatch uncommitted;
+    private int failedCommits;
+    private Map<TopicPartition, OffsetAndMetadata> lastCommittedOffsets = Map.of();
+    private Instant lastCommit = Instant.EPOCH;
+    private boolean paused;
 
     public WebhookSink(SinkSettings settings) {
-        this(settings, new KafkaConsumer<>(SinkKafkaClients.consumer(settings)),
-                new KafkaProducer<>(SinkKafkaClients.producer(settings)),
-                new KafkaConsumer<>(SinkKafkaClients.ledgerReader(settings)),
-                WebhookPoster.overHttp(settings, Clock.systemUTC()), Clock.systemUTC());
+        this(settings, List.of(new Endpoint(Endpoint.DEFAULT_NAME, settings.webhookUrl(), settings.maxInFlight(),
+                WebhookPoster.overHttp(settings, Clock.systemUTC()))), Clock.systemUTC());
     }
 
-    WebhookSink(SinkSettings settings, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
-                Consumer<String, byte[]> ledgerReader, WebhookPoster poster, Clock clock) {
+    WebhookSink(SinkSettings settings, List<Endpoint> endpoints, Clock clock) {
         this.settings = settings;
-        this.consumer = consumer;
-        this.producer = producer;
-        this.poster = poster;
-        this.ledger = new DeliveredKeys(ledgerReader, settings.topics().deliveryLedger());
-        DeliveryAttempts attempts = new DeliveryAttempts(poster, new RetryDecisions(settings.retry()),
-                new EndpointHold(clock, settings.goneHold()));
-        LaneProcessor processor = new TopicRouter(settings.topics().deliveryRequests(),
-                new RecordProcessor(settings.webhookUrl(), settings.topics(), attempts, ledger, clock),
-                new RequestProcessor(settings.webhookUrl(), settings.topics(), attempts, ledger, clock));
-        this.lanes = new Lanes(partition -> new PartitionLane(partition, processor), settings.requestTimeout().plusSeconds(5));
-        this.transactions = new SinkTransactions(consumer, producer);
+        this.clock = clock;
+        this.endpoints = List.copyOf(endpoints);
+        this.consumer = new KafkaConsumer<>(SinkKafkaClients.consumer(settings));
+        this.requests = new RequestReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "requests")),
+                settings.topics().deliveryRequests());
+        this.restoreConsumer = new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "index-restore"));
+        this.producer = new KafkaProducer<>(SinkKafkaClients.producer(settings));
+        this.transactions = new SinkTransactions(producer);
+        this.runner = new AttemptRunner(endpoints.stream().mapToInt(Endpoint::maxInFlight).sum());
+        endpoints.forEach(endpoint -> metrics.register(endpoint.name()));
     }
 
     /** Polling and posting: what a readiness probe asks. */
     public boolean isRunning() {
         synchronized (lifecycle) {
-            return running && !closing && !stopped.isDone();
+            return running && engine != null && !closing && !stopped.isDone();
         }
     }
 
@@ -83,27 +108,26 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         }
         Throwable failure = null;
         try {
+            String indexId = SinkTopics.check(settings);
+            index = DeliveryIndex.open(settings.stateDir().resolve(safe(settings.instanceId()))
+                    .resolve(safe(settings.topics().deliveryIndex()) + "-" + indexId));
+            restorer = new IndexRestorer(restoreConsumer, settings.topics().deliveryIndex(), index);
             producer.initTransactions();
-            ledger.start(LEDGER_TIMEOUT);
-            // Operator requests share the consumer and its transactions: a request is carried out once, and waits
-            // durably on its topic while no sink runs.
-            consumer.subscribe(List.of(settings.topics().appointmentEvents(), settings.topics().deliveryRequests()), new Rebalance());
-            LOG.info("sink started: {} → {}", settings.topics().appointmentEvents(), settings);
-            while (!closing) {
-                lanes.dispatch(consumer.poll(POLL));
-                commit(lanes.drain());
-                lanes.checkHealth();
-                lanes.updatePauses(consumer);
+            synchronized (lifecycle) {
+                engine = new DeliveryEngine(endpoints, settings.circuit(), settings.retry(), settings.goneHold(), settings.topics(),
+                        index, clock, metrics);
             }
-            commit(lanes.stopAll());
+            consumer.subscribe(List.of(settings.topics().appointmentEvents()), new Rebalance());
+            LOG.info("sink started: {} → {} as {}", settings.topics().appointmentEvents(), endpoints, settings.instanceId());
+            while (!closing) {
+                step();
+            }
         } catch (Throwable e) {
             LOG.error("sink stopped by {}", e.toString(), e);
             failure = e;
+            abandoned = true;
         } finally {
-            lanes.stopAll();
-            ledger.close();
-            poster.close();
-            transactions.closeClients();
+            shutDown(failure == null);
             if (failure == null) {
                 stopped.complete(null);
             } else {
@@ -112,40 +136,204 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         }
     }
 
-    private void commit(List<LaneWrite> writes) {
-        if (transactions.commit(writes)) {
-            counts.addCommitted(writes);
-        } else {
-            // The aborted writes are gone; their lanes may have moved on. Start the partitions over from the
-            // committed offsets: what was delivered is skipped by the ledger index, the rest delivered again.
-            lanes.stopAll();
-            transactions.rewind();
+    private void step() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+            engine.acceptEvent(record);
+        }
+        for (ConsumerRecord<String, byte[]> record : requests.poll()) {
+            engine.acceptRequest(record);
+        }
+        completeAttempts(runner.drain());
+        for (DeliveryEngine.Attempt attempt : engine.startable()) {
+            runner.submit(attempt);
+        }
+        if (!Duration.between(lastCommit, clock.instant()).minus(settings.commitInterval()).isNegative()) {
+            commit();
+        }
+        updatePauses();
+        metrics.endpoints(engine.endpointStatus());
+    }
+
+    /** Short while attempts are in flight, so results are taken up promptly; else up to the next due retry. */
+    private Duration pollTimeout() {
+        if (runner.running() > 0) {
+            return BUSY_POLL;
+        }
+        return engine.nextDue().map(due -> Duration.between(clock.instant(), due))
+                .filter(untilDue -> untilDue.compareTo(IDLE_POLL) < 0)
+                .map(untilDue -> untilDue.isNegative() ? Duration.ZERO : untilDue)
+                .orElse(IDLE_POLL);
+    }
+
+    private void completeAttempts(List<AttemptRunner.Completion> completions) {
+        for (AttemptRunner.Completion done : completions) {
+            engine.completed(done.attempt(), done.result(), done.took());
         }
     }
 
-    /** Lanes stop before their partitions go, and the new owner first reads the ledger up to now. */
+    /**
+     * Writes what the engine decided since the last commit, together with a batch that failed before. A batch is
+     * written again until it commits: a delivery counts as delivered exactly when its {@code delivered} record commits.
+     */
+    private boolean commit() {
+        lastCommit = clock.instant();
+        CommitBatch batch = engine.drain();
+        if (uncommitted != null) {
+            batch = uncommitted.then(batch);
+        }
+        if (!batch.hasRecords() && batch.offsets().equals(lastCommittedOffsets)) {
+            engine.committed(batch);
+            uncommitted = null;
+            return true;
+        }
+        SinkTransactions.Result result = transactions.commit(batch, consumer.groupMetadata());
+        if (!result.committed()) {
+            uncommitted = batch;
+            if (++failedCommits >= MAX_FAILED_COMMITS) {
+                throw new IllegalStateException("the sink could not commit its ledger records and offsets " + failedCommits
+                        + " times in a row; see the warnings above");
+            }
+            return false;
+        }
+        applyToIndex(batch, result.indexPositions());
+        engine.committed(batch);
+        counts.add(batch.outcomes());
+        metrics.committed(batch.outcomes());
+        lastCommittedOffsets = batch.offsets();
+        uncommitted = null;
+        failedCommits = 0;
+        return true;
+    }
+
+    /** The local index learns what committed, and how far in the index topic this sink's own writes reach. */
+    private void applyToIndex(CommitBatch batch, Map<Integer, Long> positions) {
+        Map<Integer, List<IndexEntry>> byPartition = new HashMap<>();
+        for (CommitBatch.IndexWrite write : batch.indexWrites()) {
+            byPartition.computeIfAbsent(write.partition(), p -> new ArrayList<>()).add(write.entry());
+        }
+        byPartition.forEach((partition, entries) -> index.apply(partition, entries, positions.get(partition)));
+    }
+
+    private void updatePauses() {
+        int held = engine.held();
+        if (held >= settings.maxBuffered()) {
+            if (!paused) {
+                LOG.info("holding {} deliveries in memory (BOOKHOOK_SINK_MAX_BUFFERED={}): pausing its partitions until it works them off",
+                        held, settings.maxBuffered());
+            }
+            paused = true;
+            consumer.pause(consumer.assignment());
+        } else if (paused && held <= settings.maxBuffered() * 3 / 4) {
+            paused = false;
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    /**
+     * Lets partitions go gracefully: no new attempts for them, those in flight finish and are recorded (bounded by the
+     * request deadline), and everything is committed before they go, so their next owner neither loses nor repeats.
+     */
+    private void release(Set<Integer> partitions) {
+        if (partitions.isEmpty() || engine == null || abandoned) {
+            return;
+        }
+        partitions.forEach(engine::revoking);
+        long deadline = System.nanoTime() + settings.requestTimeout().plusSeconds(5).toNanos();
+        try {
+            while (partitions.stream().mapToInt(engine::inFlight).sum() > 0 && System.nanoTime() < deadline) {
+                completeAttempts(runner.drain(Duration.ofMillis(50)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (partitions.stream().mapToInt(engine::inFlight).sum() > 0) {
+            LOG.warn("attempts to partitions {} did not finish in time; their next owner will post them again", partitions);
+        }
+        if (!commit()) {
+            LOG.warn("could not commit before letting partitions {} go; their next owner reads their open records again", partitions);
+            for (int partition : partitions) {
+                uncommitted = uncommitted.withoutPartition(settings.topics().deliveryIndex(), partition);
+            }
+        }
+        for (int partition : partitions) {
+            engine.forget(partition);
+            requests.unassign(partition);
+        }
+    }
+
+    private Set<Integer> eventPartitions(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            if (tp.topic().equals(settings.topics().appointmentEvents())) {
+                numbers.add(tp.partition());
+            }
+        }
+        return numbers;
+    }
+
     private final class Rebalance implements ConsumerRebalanceListener {
+
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            List<LaneWrite> last = lanes.stop(partitions);
-            last.addAll(lanes.drain());
-            if (transactions.commit(last)) {
-                counts.addCommitted(last);
-            }
+            release(eventPartitions(partitions));
         }
 
+        /** The index is read up to now first, then the waiting deliveries of the partition resume and its requests are read. */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                ledger.awaitCaughtUp(LEDGER_TIMEOUT);
+            Set<Integer> numbers = eventPartitions(partitions);
+            if (numbers.isEmpty()) {
+                return;
             }
+            Set<TopicPartition> requestPartitions = new HashSet<>();
+            numbers.forEach(p -> requestPartitions.add(requests.partition(p)));
+            Map<TopicPartition, OffsetAndMetadata> committedRequests = consumer.committed(requestPartitions, KAFKA_TIMEOUT);
+            for (int partition : numbers) {
+                restorer.restore(partition, KAFKA_TIMEOUT);
+                long eventsPosition = consumer.position(new TopicPartition(settings.topics().appointmentEvents(), partition), KAFKA_TIMEOUT);
+                long requestsPosition = requests.assign(partition, committedRequests.get(requests.partition(partition)));
+                engine.assigned(partition, eventsPosition, requestsPosition, index.waiting(partition));
+            }
+            LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
         }
 
+        /** Another member owns them already: nothing of theirs may be committed by us now. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // Another member owns them already: nothing of theirs may be committed by us now.
-            lanes.stop(partitions);
+            for (int partition : eventPartitions(partitions)) {
+                engine.forget(partition);
+                requests.unassign(partition);
+                if (uncommitted != null) {
+                    uncommitted = uncommitted.withoutPartition(settings.topics().deliveryIndex(), partition);
+                }
+            }
         }
+    }
+
+    /** Leaves the group (static members do not by themselves), which lets the partitions go through {@link Rebalance}. */
+    private void shutDown(boolean graceful) {
+        runner.close();
+        try {
+            Duration patience = graceful && engine != null ? settings.requestTimeout().plusSeconds(15) : Duration.ofSeconds(5);
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(patience));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer failed: {}", e.toString());
+        }
+        requests.close();
+        if (restorer != null) {
+            restorer.close();
+        } else {
+            restoreConsumer.close(Duration.ofSeconds(2));
+        }
+        transactions.close();
+        endpoints.forEach(endpoint -> endpoint.poster().close());
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** Completes when the loop has ended and the Kafka clients are closed; exceptionally with what killed it. */
@@ -153,14 +341,19 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         return stopped;
     }
 
-    /** Live counts of what this sink committed; handy for the demo and for metrics later. */
+    /** Live counts of what this sink committed. */
     public DeliveryCounts counts() {
         return counts;
     }
 
+    /** Where this sink keeps its local copy of the delivery index. */
+    Path stateDir() {
+        return settings.stateDir().resolve(safe(settings.instanceId()));
+    }
+
     /**
-     * Stops the loop and waits for it, at most one request deadline plus a margin: attempts in flight finish and
-     * are recorded, deliveries waiting for a retry are left unrecorded for the next run.
+     * Stops the loop and waits for it, at most one request deadline plus a margin: attempts in flight finish and are
+     * recorded, deliveries waiting for a retry stay waiting in the delivery index for the next run.
      */
     @Override
     public void close() {
@@ -173,13 +366,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             wasRunning = running;
         }
         if (!wasRunning) {
-            ledger.close();
-            poster.close();
-            transactions.closeClients();
+            shutDown(false);
             stopped.complete(null);
             return;
         }
-        Duration patience = settings.requestTimeout().plusSeconds(10);
+        Duration patience = settings.requestTimeout().plusSeconds(25);
         try {
             stopped.handle((ok, failure) -> null).get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -19,6 +19,12 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +52,7 @@ class OperatorRequestsTest {
         receiver.failNext(1, 400);
         try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
-            DeliveryRecord failed = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            DeliveryRecord failed = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
             assertThat(failed.attempts()).isEqualTo(1);
 
@@ -70,16 +76,16 @@ class OperatorRequestsTest {
         DeliveryRecord delivered;
         try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
-            delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             assertThat(delivered.status()).isEqualTo(DeliveryStatus.DELIVERED);
         }
         kit.produceRequest(DeliveryRequest.resend("resend-1", "7", null,
-                List.of(new DeliveryRequest.Item(null, KEY.toString(), 0, delivered.payload())), Instant.now()));
+                List.of(new DeliveryRequest.Item(null, null, KEY.toString(), 0, delivered.payload())), Instant.now()));
         Thread.sleep(500);
         assertThat(receiver.received()).as("nothing is sent while no sink runs").hasSize(1);
 
         try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
-            String resendId = DeliveryIds.forResend("resend-1", KEY);
+            String resendId = DeliveryIds.forResend("resend-1", Endpoint.DEFAULT_NAME, KEY);
             await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().containsKey(resendId)
                     && kit.ledger().get(resendId).status() == DeliveryStatus.DELIVERED);
             DeliveryRecord resent = kit.ledger().get(resendId);
@@ -100,7 +106,7 @@ class OperatorRequestsTest {
     void a_retry_of_a_delivery_that_meanwhile_was_delivered_posts_nothing_and_an_unreadable_request_is_dead_lettered() throws Exception {
         try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
-            DeliveryRecord delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(KEY));
+            DeliveryRecord delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             DeliveryRecord staleFailedView = delivered.next(DeliveryStatus.FAILED, 1, 500, "HTTP 500", null, Instant.now());
 
             kit.produceTo(kit.topics.deliveryRequests(), "7", "{\"action\":\"retry\"}".getBytes(UTF_8));
@@ -114,6 +120,52 @@ class OperatorRequestsTest {
             assertThat(receiver.received()).extracting(r -> r.header("X-Idempotency-Key"))
                     .containsExactlyInAnyOrder(KEY.toString(), other.toString());
             assertThat(kit.ledger().get(delivered.deliveryId()).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        }
+    }
+
+    @Test
+    void an_operator_retry_while_the_sink_retries_that_delivery_adds_no_second_post_and_the_ledger_ends_delivered() throws Exception {
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                    int now = concurrent.incrementAndGet();
+                    mostAtOnce.accumulateAndGet(now, Math::max);
+                    try {
+                        attempts.add(request.getHeaders().get("X-Delivery-Attempt"));
+                        Thread.sleep(300);
+                        return new MockResponse.Builder().code(attempts.size() < 3 ? 503 : 200).build();
+                    } finally {
+                        concurrent.decrementAndGet();
+                    }
+                }
+            });
+            server.start();
+            try (WebhookSink sink = SinkTestKit.start(kit.settings(server.url("/hook").uri()).firstBackoff(Duration.ofSeconds(2))
+                    .maxAttempts(5).build())) {
+                kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
+                DeliveryRecord retrying = await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY)),
+                        r -> r != null && r.status() == DeliveryStatus.RETRYING);
+
+                // As if an operator's stale view said failed: the sink must not post it alongside its own schedule.
+                kit.produceRequest(DeliveryRequest.retry("retry-now", retrying.next(DeliveryStatus.FAILED, 1, 503, null, null, Instant.now()),
+                        Instant.now()));
+                kit.produceRequest(DeliveryRequest.retry("retry-again", retrying.next(DeliveryStatus.FAILED, 1, 503, null, null, Instant.now()),
+                        Instant.now()));
+
+                DeliveryRecord done = await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().get(retrying.deliveryId()),
+                        r -> r.status() == DeliveryStatus.DELIVERED);
+                // The event and both requests are done with: their offsets commit.
+                await().atMost(SinkTestKit.WAIT).until(() -> kit.committedOffsets().values().stream().mapToLong(o -> o.offset()).sum() == 3);
+
+                assertThat(mostAtOnce.get()).as("POSTs of the delivery in flight at once").isEqualTo(1);
+                assertThat(attempts).as("the schedule's attempts, and no others").containsExactly("1", "2", "3");
+                assertThat(done.attempts()).isEqualTo(3);
+                assertThat(done.reason()).isEqualTo(DeliveryReason.EVENT);
+            }
         }
     }
 }

@@ -34,7 +34,12 @@ class SinkSettingsTest {
         assertThat(settings.goneHold()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.topics()).isEqualTo(TopicNames.defaults());
         assertThat(settings.groupId()).isEqualTo("bookhook-sink");
-        assertThat(settings.transactionalId()).startsWith("bookhook-sink-").hasSizeGreaterThan("bookhook-sink-".length());
+        assertThat(settings.instanceId()).startsWith("bookhook-sink-").hasSizeGreaterThan("bookhook-sink-".length());
+        assertThat(settings.transactionalId()).isEqualTo(settings.instanceId());
+        assertThat(settings.maxInFlight()).isEqualTo(100);
+        assertThat(settings.maxBuffered()).isEqualTo(5_000);
+        assertThat(settings.circuit()).isEqualTo(new CircuitSettings(20, 50, Duration.ofSeconds(5)));
+        assertThat(settings.commitInterval()).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
@@ -53,31 +58,42 @@ class SinkSettingsTest {
     }
 
     @Test
-    void names_the_field_in_every_refusal() {
-        assertRefused(b -> b.connectTimeout(Duration.ZERO), "connectTimeout must be a positive duration, was PT0S");
-        assertRefused(b -> b.requestTimeout(Duration.ofSeconds(-1)), "requestTimeout must be a positive duration, was PT-1S");
-        assertRefused(b -> b.firstBackoff(null), "retry first interval must be a positive duration, was null");
-        assertRefused(b -> b.maxAttempts(0), "maxAttempts must be >= 1, was 0");
-        assertRefused(b -> b.retryMultiplier(0.5), "retry multiplier must be 1–100, was 0.5");
-        assertRefused(b -> b.retryJitter(1.0), "retry jitter must be >= 0 and < 1, was 1.0");
-        assertRefused(b -> b.maxBackoff(Duration.ofMillis(10)), "retry max interval (PT0.01S) must not be below the first interval (PT5S)");
-        assertRefused(b -> b.maxRetryAfter(Duration.ZERO), "retry max Retry-After must be a positive duration, was PT0S");
-        assertRefused(b -> b.goneHold(Duration.ZERO), "goneHold must be a positive duration, was PT0S");
+    void names_the_variable_in_every_refusal() {
+        assertRefused(b -> b.connectTimeout(Duration.ZERO), "BOOKHOOK_CONNECT_TIMEOUT must be a positive duration, was PT0S");
+        assertRefused(b -> b.requestTimeout(Duration.ofSeconds(-1)), "BOOKHOOK_REQUEST_TIMEOUT must be a positive duration, was PT-1S");
+        assertRefused(b -> b.firstBackoff(null), "BOOKHOOK_RETRY_FIRST_INTERVAL must be a positive duration, was null");
+        assertRefused(b -> b.maxAttempts(0), "BOOKHOOK_RETRY_MAX_ATTEMPTS must be >= 1, was 0");
+        assertRefused(b -> b.retryMultiplier(0.5), "BOOKHOOK_RETRY_MULTIPLIER must be 1–100, was 0.5");
+        assertRefused(b -> b.retryJitter(1.0), "BOOKHOOK_RETRY_JITTER must be >= 0 and < 1, was 1.0");
+        assertRefused(b -> b.maxBackoff(Duration.ofMillis(10)),
+                "BOOKHOOK_RETRY_MAX_INTERVAL (PT0.01S) must not be below BOOKHOOK_RETRY_FIRST_INTERVAL (PT5S)");
+        assertRefused(b -> b.maxRetryAfter(Duration.ZERO), "BOOKHOOK_RETRY_AFTER_MAX must be a positive duration, was PT0S");
+        assertRefused(b -> b.goneHold(Duration.ZERO), "BOOKHOOK_GONE_HOLD must be a positive duration, was PT0S");
+        assertRefused(b -> b.maxInFlight(0), "BOOKHOOK_MAX_IN_FLIGHT must be between 1 and 10000, was 0");
+        assertRefused(b -> b.maxInFlight(500).maxBuffered(400), "BOOKHOOK_SINK_MAX_BUFFERED (400) must be at least BOOKHOOK_MAX_IN_FLIGHT (500),"
+                + " or requests could never fill the endpoint's slots");
+        assertRefused(b -> b.commitInterval(Duration.ZERO), "BOOKHOOK_SINK_COMMIT_INTERVAL must be a positive duration, was PT0S");
+        assertThatThrownBy(() -> new CircuitSettings(0, 50, Duration.ofSeconds(5)))
+                .hasMessage("BOOKHOOK_CIRCUIT_WINDOW must be 1–10000 attempts, was 0");
+        assertThatThrownBy(() -> new CircuitSettings(20, 101, Duration.ofSeconds(5)))
+                .hasMessage("BOOKHOOK_CIRCUIT_FAILURE_RATE must be 1–100 percent, was 101");
+        assertThatThrownBy(() -> new CircuitSettings(20, 50, Duration.ZERO))
+                .hasMessage("BOOKHOOK_CIRCUIT_PROBE_INTERVAL must be a positive duration, was PT0S");
         assertRefused(b -> b.signatureMode(SignatureMode.STANDARD),
-                "standardSecrets must hold at least one whsec_ secret when signatureMode is standard");
+                "BOOKHOOK_STANDARD_WEBHOOK_SECRETS must hold at least one whsec_ secret when BOOKHOOK_SIGNATURE_MODE is standard");
         assertRefused(b -> b.standardSecrets(List.of(STANDARD_SECRET, "whsec_c2hvcnQ=")),
                 "standard webhook secret 2 must decode to 24–64 bytes, was 5");
         assertThatThrownBy(() -> SignatureMode.parse("hmac")).hasMessage("signature mode must be make, standard or both, was hmac");
         assertThat(SignatureMode.parse(" Both ")).isEqualTo(SignatureMode.BOTH);
-        assertRefused(b -> b.groupId(" "), "groupId must not be empty");
-        assertRefused(b -> b.transactionalId(""), "transactionalId must not be empty");
-        assertThatThrownBy(() -> SinkSettings.builder(MAKE, " ", KAFKA).build()).hasMessage("secret must not be empty");
+        assertRefused(b -> b.groupId(" "), "BOOKHOOK_SINK_GROUP_ID must not be empty");
+        assertRefused(b -> b.instanceId(""), "BOOKHOOK_SINK_INSTANCE_ID must not be empty");
+        assertThatThrownBy(() -> SinkSettings.builder(MAKE, " ", KAFKA).build()).hasMessage("MAKE_WEBHOOK_SECRET must not be empty");
         assertThatThrownBy(() -> SinkSettings.builder(MAKE, "s", Map.of("security.protocol", "SSL")).build())
-                .hasMessage("kafkaClient must contain bootstrap.servers");
+                .hasMessage("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS must be set");
         assertThatThrownBy(() -> SinkSettings.builder(URI.create("ftp://host/x"), "s", KAFKA).build())
-                .hasMessage("webhookUrl must be an absolute http(s) URL with a host, was ftp://host/…");
+                .hasMessage("MAKE_WEBHOOK_URL must be an absolute http(s) URL with a host, was ftp://host/…");
         assertThatThrownBy(() -> SinkSettings.builder(URI.create("/relative/token"), "s", KAFKA).build())
-                .hasMessage("webhookUrl must be an absolute http(s) URL with a host, was null://null/…");
+                .hasMessage("MAKE_WEBHOOK_URL must be an absolute http(s) URL with a host, was null://null/…");
     }
 
     @ParameterizedTest
@@ -89,8 +105,8 @@ class SinkSettingsTest {
         URI target = URI.create(url);
 
         assertThatThrownBy(() -> SinkSettings.builder(target, "s", KAFKA).build())
-                .hasMessage("webhookUrl points to a loopback or private address (" + target.getHost()
-                        + "); set allowPrivateTargets to post there");
+                .hasMessage("MAKE_WEBHOOK_URL points to a loopback or private address (" + target.getHost()
+                        + "); set BOOKHOOK_ALLOW_PRIVATE_TARGETS=true to post there");
         assertThat(SinkSettings.builder(target, "s", KAFKA).allowPrivateTargets(true).build().webhookUrl()).isEqualTo(target);
     }
 

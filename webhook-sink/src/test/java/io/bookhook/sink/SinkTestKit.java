@@ -41,6 +41,8 @@ final class SinkTestKit {
 
     static final String SECRET = "make-secret-for-tests";
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** One state directory for the sinks of a test JVM; each sink keeps its store under its own instance id. */
+    static final java.nio.file.Path STATE_DIR = java.nio.file.Path.of("target", "sink-state-" + ProcessHandle.current().pid());
 
     final EmbeddedKafka kafka = SharedEmbeddedStack.get().kafka();
     final TopicNames topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("sink"));
@@ -51,6 +53,7 @@ final class SinkTestKit {
         kafka.createTopic(topics.deliveryLedger(), 1, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(topics.deadLetter(), 1, Map.of());
         kafka.createTopic(topics.deliveryRequests(), partitions, Map.of());
+        kafka.createTopic(topics.deliveryIndex(), partitions, Map.of("cleanup.policy", "compact"));
     }
 
     SinkSettingsBuilder settings(URI receiver) {
@@ -64,7 +67,8 @@ final class SinkTestKit {
                 .allowPrivateTargets(true)
                 .topics(topics)
                 .groupId(group)
-                .transactionalId(group + "-tx")
+                .instanceId(group + "-a")
+                .stateDir(STATE_DIR)
                 .maxAttempts(3)
                 .firstBackoff(Duration.ofMillis(50))
                 .retryJitter(0.0)
@@ -73,7 +77,7 @@ final class SinkTestKit {
 
     static WebhookSink start(SinkSettings settings) {
         WebhookSink sink = new WebhookSink(settings);
-        Thread loop = new Thread(sink, "webhook-sink-" + settings.transactionalId());
+        Thread loop = new Thread(sink, "webhook-sink-" + settings.instanceId());
         loop.setDaemon(true);
         loop.start();
         return sink;
@@ -127,6 +131,39 @@ final class SinkTestKit {
             }
             producer.flush();
         }
+    }
+
+    /**
+     * A sink in a JVM of its own ({@link SinkProcessMain}), in this kit's group with instance id {@code group-a} (the
+     * one {@link #settings} gives, so a sink started here after a kill takes its place), logging to target/.
+     */
+    Process startChildSink(String logName, String... arguments) throws java.io.IOException {
+        java.nio.file.Path log = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target")).resolve("sink-child-" + logName + ".log");
+        List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SinkProcessMain.class.getName(),
+                "bootstrap=" + kafka.bootstrapServers(), "prefix=" + topics.appointmentEvents().replace(".appointment-events", ""),
+                "group=" + group, "instance=" + group + "-a", "secret=" + SECRET, "state=" + STATE_DIR.resolve("child")));
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * Produces events 1..count, one every {@code interval}, spread over the partitions as {@link #produceEvents} does,
+     * on a thread of its own; the future completes when the last one is written.
+     */
+    java.util.concurrent.CompletableFuture<Void> produceEventsPaced(int count, int partitions, Duration interval) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                for (int id = 1; id <= count; id++) {
+                    String key = IdempotencyKey.of(id, EventType.CREATED).toString();
+                    producer.send(new ProducerRecord<>(topics.appointmentEvents(), id % partitions, key, event(id, EventType.CREATED))).get();
+                    Thread.sleep(interval.toMillis());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Every committed ledger record, in order. */
@@ -188,6 +225,6 @@ final class SinkTestKit {
     }
 
     static String deliveryId(long appointmentId, EventType type) {
-        return DeliveryIds.forEvent(IdempotencyKey.of(appointmentId, type));
+        return DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, IdempotencyKey.of(appointmentId, type));
     }
 }

@@ -52,7 +52,7 @@ class WebhookSinkTest {
     }
 
     @Test
-    void posts_a_signed_event_and_records_it_pending_then_delivered() throws Exception {
+    void posts_a_signed_event_and_records_it_delivered() throws Exception {
         byte[] event = event(42, EventType.CREATED);
         kit.produce("appointment:42:created", event);
 
@@ -72,7 +72,10 @@ class WebhookSinkTest {
         assertThat(record.idempotencyKey()).isEqualTo("appointment:42:created");
         assertThat(record.appointmentId()).isEqualTo("42");
         assertThat(record.payload()).isEqualTo(Json.mapper().readTree(event));
-        assertThat(kit.ledgerHistory()).extracting(DeliveryRecord::status).containsExactly(DeliveryStatus.PENDING, DeliveryStatus.DELIVERED);
+        // A pending record is written only when the delivery is still pending at a commit.
+        assertThat(kit.ledgerHistory()).extracting(DeliveryRecord::status).last().isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(kit.ledgerHistory()).extracting(DeliveryRecord::status).containsOnlyOnce(DeliveryStatus.DELIVERED)
+                .allMatch(status -> status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED);
         kit.awaitCommittedOffset(0, 1);
         assertThat(sink.counts().delivered()).isEqualTo(1);
     }
@@ -103,8 +106,11 @@ class WebhookSinkTest {
         assertThat(record.attempts()).isEqualTo(3);
         assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Attempt")).containsExactly("1", "2", "3");
         assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Id")).containsOnly(record.deliveryId());
-        assertThat(kit.ledgerHistory()).extracting(r -> r.status().wireName() + "/" + r.attempts() + "/" + r.lastResponseCode())
-                .containsExactly("pending/0/null", "retrying/1/503", "retrying/2/503", "delivered/3/200");
+        assertThat(kit.ledgerHistory()).filteredOn(r -> r.status() != DeliveryStatus.PENDING)
+                .extracting(r -> r.status().wireName() + "/" + r.attempts() + "/" + r.lastResponseCode())
+                .containsExactly("retrying/1/503", "retrying/2/503", "delivered/3/200");
+        assertThat(kit.ledgerHistory()).filteredOn(r -> r.status() == DeliveryStatus.RETRYING)
+                .allSatisfy(r -> assertThat(r.nextAttemptAt()).isAfter(r.updatedAt()));
     }
 
     @Test
@@ -142,27 +148,33 @@ class WebhookSinkTest {
     }
 
     @Test
-    void closing_during_a_backoff_leaves_the_event_for_the_next_run_under_the_same_delivery_id() {
+    void closing_during_a_backoff_keeps_the_schedule_and_the_next_run_makes_attempt_two_at_its_due_time() {
         sink.close();
         receiver.failNext(1, 503);
-        WebhookSink patient = startSink(settings -> settings.firstBackoff(Duration.ofSeconds(30)));
+        WebhookSink patient = startSink(settings -> settings.firstBackoff(Duration.ofSeconds(3)));
         kit.produce("appointment:11:created", event(11, EventType.CREATED));
         await().atMost(WAIT).until(() -> receiver.received().size() == 1);
-        await().atMost(WAIT).until(() -> kit.ledgerHistory().stream().anyMatch(r -> r.status() == DeliveryStatus.RETRYING));
+        DeliveryRecord retrying = await().atMost(WAIT).until(() -> kit.ledger().get(deliveryId(11, EventType.CREATED)),
+                r -> r != null && r.status() == DeliveryStatus.RETRYING);
 
         long closing = System.nanoTime();
         patient.close();
 
         assertThat(patient.stopped()).succeedsWithin(Duration.ofSeconds(1));
         assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(5));
-        assertThat(SinkTestKit.settled(kit.ledger())).as("final ledger records after an abandoned delivery").isZero();
-        assertThat(kit.committedOffsets()).isEmpty();
+        assertThat(retrying.attempts()).isEqualTo(1);
+        assertThat(retrying.nextAttemptAt()).isNotNull();
+        // The waiting delivery is durable in the delivery index, so the event's offset moved on.
+        kit.awaitCommittedOffset(0, 1);
 
         sink = startSink(settings -> settings);
         DeliveryRecord record = kit.awaitSettled(1).get(deliveryId(11, EventType.CREATED));
 
         assertThat(record.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(record.attempts()).isEqualTo(2);
         assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Id")).containsExactly(record.deliveryId(), record.deliveryId());
-        kit.awaitCommittedOffset(0, 1);
+        assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Attempt")).containsExactly("1", "2");
+        assertThat(receiver.received().get(1).at()).as("attempt 2 waits for its due time, restart or not")
+                .isAfterOrEqualTo(retrying.nextAttemptAt());
     }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.AppointmentPartition;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.sink.DeliveryIds;
+import io.bookhook.sink.Endpoint;
 import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.WebhookSink;
 import io.bookhook.sink.mockreceiver.MockReceiver;
@@ -92,7 +94,7 @@ class AdminPageBrowserIT {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
                 WebhookSink sink = startSink(receiver)) {
             produceEvent(key);
-            String deliveryId = DeliveryIds.forEvent(key);
+            String deliveryId = DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, key);
             By failedRow = By.cssSelector("tr[data-delivery-id='" + deliveryId + "']");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
@@ -134,7 +136,8 @@ class AdminPageBrowserIT {
                 .allowPrivateTargets(true)
                 .topics(admin.broker.topics)
                 .groupId(admin.broker.topics.appointmentEvents() + "-sink")
-                .transactionalId(admin.broker.topics.appointmentEvents() + "-sink-tx")
+                .instanceId(admin.broker.topics.appointmentEvents() + "-sink")
+                .stateDir(java.nio.file.Path.of("target", "sink-state"))
                 .maxAttempts(1)
                 .build();
         WebhookSink sink = new WebhookSink(settings);
@@ -150,7 +153,9 @@ class AdminPageBrowserIT {
                 List.of());
         try (KafkaProducer<String, AppointmentEvent> producer = new KafkaProducer<>(new HashMap<>(admin.broker.client()),
                 new StringSerializer(), JsonSerde.of(AppointmentEvent.class).serializer())) {
-            producer.send(new ProducerRecord<>(admin.broker.topics.appointmentEvents(), key.toString(), event)).get(10, TimeUnit.SECONDS);
+            // On the appointment's partition, as derive writes it.
+            producer.send(new ProducerRecord<>(admin.broker.topics.appointmentEvents(), AppointmentPartition.of(key.appointmentId(), 3),
+                    key.toString(), event)).get(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,166 @@
+package io.bookhook.sink;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.bookhook.schemas.JsonSerde;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The sink's local copy of the committed delivery index, on disk (RocksDB), so memory does not grow with the number
+ * of deliveries ever made. It holds each delivery's latest {@link IndexEntry}, a marker per waiting delivery by
+ * partition (so a newly assigned partition's waiting deliveries are found without a scan of everything), and per
+ * partition the index-topic offset it has read up to, so a restart reads only what it has not seen. Only committed
+ * entries are ever applied: it is what the index topic says, never ahead of it.
+ */
+final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte ENTRY = 'e';
+    private static final byte WAITING = 'w';
+    private static final byte POSITION = 'p';
+
+    private final Path directory;
+    private final Options options;
+    private final LRUCache cache;
+    private final WriteOptions writes;
+    private final RocksDB db;
+    private final Serializer<IndexEntry> serializer = JsonSerde.of(IndexEntry.class).serializer();
+    private final Deserializer<IndexEntry> deserializer = JsonSerde.of(IndexEntry.class).deserializer();
+
+    private DeliveryIndex(Path directory, Options options, LRUCache cache, WriteOptions writes, RocksDB db) {
+        this.directory = directory;
+        this.options = options;
+        this.cache = cache;
+        this.writes = writes;
+        this.db = db;
+    }
+
+    /** Opens (or creates) the store in {@code directory}; small memtables and a small block cache, so it stays modest. */
+    static DeliveryIndex open(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the delivery index directory " + directory, e);
+        }
+        LRUCache cache = new LRUCache(16L * 1024 * 1024);
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                // Most lookups are for deliveries never seen (every new event): a Bloom filter answers those from memory.
+                .setFilterPolicy(new BloomFilter(10, false));
+        Options options = new Options()
+                .setCreateIfMissing(true)
+                .setTableFormatConfig(table)
+                .setWriteBufferSize(8L * 1024 * 1024)
+                .setMaxWriteBufferNumber(2)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setMaxOpenFiles(256);
+        // No write-ahead log: after a crash the store is an older, consistent prefix (entries and positions are written
+        // in one batch), and restoring reads the index topic from that older position.
+        WriteOptions writes = new WriteOptions().setDisableWAL(true);
+        try {
+            return new DeliveryIndex(directory, options, cache, writes, RocksDB.open(options, directory.toString()));
+        } catch (RocksDBException e) {
+            options.close();
+            cache.close();
+            writes.close();
+            throw new IllegalStateException("cannot open the delivery index in " + directory + ": " + e.getMessage()
+                    + " (is another sink with the same BOOKHOOK_SINK_INSTANCE_ID running on this host?)", e);
+        }
+    }
+
+    @Override
+    public Optional<IndexEntry> get(String deliveryId) {
+        try {
+            byte[] value = db.get(key(ENTRY, -1, deliveryId));
+            return value == null ? Optional.empty() : Optional.of(deserializer.deserialize(null, value));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the delivery index in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every delivery of {@code partition} that waits (pending or retrying), in no particular order. */
+    List<IndexEntry> waiting(int partition) {
+        byte[] prefix = key(WAITING, partition, "");
+        List<IndexEntry> found = new ArrayList<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                String deliveryId = new String(it.key(), prefix.length, it.key().length - prefix.length, UTF_8);
+                get(deliveryId).filter(IndexEntry::waiting).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
+    /** The index-topic offset of {@code partition} read up to, or -1 when nothing was read. */
+    long position(int partition) {
+        try {
+            byte[] value = db.get(key(POSITION, partition, ""));
+            return value == null ? -1 : ByteBuffer.wrap(value).getLong();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the delivery index in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies committed entries of {@code partition} in order, and records that the topic was read up to {@code nextPosition}. */
+    void apply(int partition, List<IndexEntry> entries, long nextPosition) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (IndexEntry entry : entries) {
+                batch.put(key(ENTRY, -1, entry.deliveryId()), serializer.serialize(null, entry));
+                byte[] marker = key(WAITING, partition, entry.deliveryId());
+                if (entry.waiting()) {
+                    batch.put(marker, new byte[0]);
+                } else {
+                    batch.delete(marker);
+                }
+            }
+            batch.put(key(POSITION, partition, ""), ByteBuffer.allocate(Long.BYTES).putLong(nextPosition).array());
+            db.write(writes, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot write the delivery index in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] key(byte kind, int partition, String deliveryId) {
+        byte[] id = deliveryId.getBytes(UTF_8);
+        ByteBuffer key = ByteBuffer.allocate(1 + (partition < 0 ? 0 : Integer.BYTES) + id.length).put(kind);
+        if (partition >= 0) {
+            key.putInt(partition);
+        }
+        return key.put(id).array();
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        writes.close();
+        options.close();
+        cache.close();
+    }
+}

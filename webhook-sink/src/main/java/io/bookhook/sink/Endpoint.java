@@ -1,0 +1,35 @@
+package io.bookhook.sink;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One receiver the sink posts to. Its name is part of every delivery id; its poster signs as the endpoint's scheme and
+ * secrets say; at most {@code maxInFlight} of its requests are in flight at once.
+ */
+public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster) {
+
+    /** The endpoint made from the seed's settings ({@code MAKE_WEBHOOK_URL}) when no endpoints file is given. */
+    public static final String DEFAULT_NAME = "make";
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,40}");
+
+    public Endpoint {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(poster, "poster");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("endpoint name must match [a-z0-9-]{1,40}, was '" + name + "'");
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max in flight of endpoint " + name + " must be at least 1, was " + maxInFlight);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + name + ", " + url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
+                + "/***, maxInFlight=" + maxInFlight + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package io.bookhook.sink;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One endpoint as the engine works it: deliveries ready to go in the order they became ready, how many are in flight
+ * (never more than the endpoint's {@code maxInFlight}), how many it holds in all, and its circuit breaker.
+ */
+final class EndpointQueue {
+
+    /** What the endpoint's own failure looks like, for the circuit breaker; never thrown. */
+    static final class EndpointFailure extends Exception {
+        EndpointFailure(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    final Endpoint endpoint;
+    final CircuitBreaker circuit;
+    final ArrayDeque<Delivery> ready = new ArrayDeque<>();
+    int inFlight;
+    /** Deliveries not yet final, in flight included. */
+    int held;
+
+    EndpointQueue(Endpoint endpoint, CircuitBreaker circuit) {
+        this.endpoint = endpoint;
+        this.circuit = circuit;
+    }
+
+    String name() {
+        return endpoint.name();
+    }
+
+    boolean hasSlot() {
+        return inFlight < endpoint.maxInFlight();
+    }
+
+    /**
+     * Records one attempt's result for the circuit: no answer, a timeout, 5xx, 408 and 429 say the endpoint is in
+     * trouble; any other answer (a 4xx about one payload included) says it is up. A refusal to connect to a private
+     * address says nothing about the endpoint and is not counted.
+     */
+    void record(AttemptResult result, Duration took) {
+        Integer status = result.statusCode();
+        if (status == null && result.verdict() != Verdict.RETRYABLE) {
+            circuit.releasePermission();
+            return;
+        }
+        boolean endpointTrouble = status == null || status >= 500 || status == 408 || status == 429;
+        if (endpointTrouble) {
+            circuit.onError(took.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(result.describe()));
+        } else {
+            circuit.onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.bookhook.sink;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.schemas.Json;
+import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicNames;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** The scheduling core without a broker or a receiver: records in, attempts out, results in, writes and offsets out. */
+class DeliveryEngineTest {
+
+    private static final TopicNames TOPICS = TopicNames.prefixed("t");
+    private static final RetrySchedule RETRY = new RetrySchedule(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10), 5, 0.0,
+            Duration.ofMinutes(15));
+    private static final AttemptResult OK = new AttemptResult(200, null, "Accepted", Verdict.DELIVERED, null);
+    private static final AttemptResult SERVER_ERROR = new AttemptResult(500, null, "boom", Verdict.RETRYABLE, null);
+    private static final AttemptResult REFUSED = AttemptResult.noResponse("connection refused");
+
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
+    private final Map<String, IndexEntry> index = new HashMap<>();
+    private final Map<Integer, Long> nextOffset = new HashMap<>();
+    private DeliveryEngine engine = engine(100, CircuitSettings.DEFAULT);
+
+    private DeliveryEngine engine(int maxInFlight, CircuitSettings circuit) {
+        Endpoint endpoint = new Endpoint("make", URI.create("https://hook.example/x"), maxInFlight, request -> OK);
+        DeliveryEngine created = new DeliveryEngine(List.of(endpoint), circuit, RETRY, Duration.ofMinutes(5), TOPICS,
+                id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
+        created.assigned(0, 0, 0, List.of());
+        created.assigned(1, 0, 0, List.of());
+        return created;
+    }
+
+    @Test
+    void an_appointments_confirmed_waits_while_its_created_retries_and_goes_right_after_it() {
+        event(0, 1, EventType.CREATED);
+        event(0, 1, EventType.CONFIRMED);
+
+        List<DeliveryEngine.Attempt> first = engine.startable();
+        assertThat(keys(first)).containsExactly("appointment:1:created");
+        engine.completed(first.get(0), SERVER_ERROR, Duration.ofMillis(200));
+
+        assertThat(engine.startable()).as("confirmed while created waits for its retry").isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        List<DeliveryEngine.Attempt> retry = engine.startable();
+        assertThat(keys(retry)).containsExactly("appointment:1:created");
+        assertThat(retry.get(0).request().attempt()).isEqualTo(2);
+        engine.completed(retry.get(0), OK, Duration.ofMillis(200));
+
+        assertThat(keys(engine.startable())).containsExactly("appointment:1:confirmed");
+    }
+
+    @Test
+    void appointments_go_out_side_by_side_up_to_max_in_flight_and_a_free_slot_takes_the_next() {
+        engine = engine(100, CircuitSettings.DEFAULT);
+        for (int id = 1; id <= 300; id++) {
+            event(id % 2, id, EventType.CREATED);
+        }
+
+        List<DeliveryEngine.Attempt> inFlight = engine.startable();
+        assertThat(inFlight).hasSize(100);
+        assertThat(engine.startable()).as("no free slot").isEmpty();
+
+        engine.completed(inFlight.get(0), OK, Duration.ofMillis(200));
+        engine.completed(inFlight.get(1), OK, Duration.ofMillis(200));
+        assertThat(engine.startable()).hasSize(2);
+    }
+
+    @Test
+    void one_payload_failing_forever_holds_back_only_its_own_appointment() {
+        event(0, 1, EventType.CREATED);
+        for (int id = 2; id <= 50; id++) {
+            event(0, id, EventType.CREATED);
+        }
+        event(0, 1, EventType.CONFIRMED);
+
+        int delivered = 0;
+        for (int round = 0; round < 10; round++) {
+            for (DeliveryEngine.Attempt attempt : engine.startable()) {
+                boolean poison = attempt.request().idempotencyKey().appointmentId().equals("1");
+                engine.completed(attempt, poison ? SERVER_ERROR : OK, Duration.ofMillis(100));
+                delivered += poison ? 0 : 1;
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(delivered).as("every other appointment").isEqualTo(49);
+        CommitBatch batch = engine.drain();
+        assertThat(batch.offsets().get(events(0)).offset()).as("the offset moves past the retrying appointment once it is parked")
+                .isEqualTo(51);
+        assertThat(indexEntries(batch)).filteredOn(e -> e.idempotencyKey().equals("appointment:1:confirmed")).singleElement()
+                .satisfies(queued -> {
+                    assertThat(queued.status()).isEqualTo(DeliveryStatus.PENDING);
+                    assertThat(queued.body()).isNotNull();
+                });
+    }
+
+    @Test
+    void the_committable_offset_is_the_lowest_open_record_and_moves_past_finished_ones_when_the_gap_closes() {
+        for (int id = 1; id <= 5; id++) {
+            event(0, id, EventType.CREATED);
+        }
+        List<DeliveryEngine.Attempt> attempts = engine.startable();
+        engine.completed(attempts.get(1), OK, Duration.ofMillis(1));
+        engine.completed(attempts.get(2), OK, Duration.ofMillis(1));
+        engine.completed(attempts.get(4), OK, Duration.ofMillis(1));
+        assertThat(engine.drain().offsets().get(events(0)).offset()).as("record 0 still in flight").isZero();
+
+        engine.completed(attempts.get(0), OK, Duration.ofMillis(1));
+        assertThat(engine.drain().offsets().get(events(0)).offset()).as("record 3 still in flight").isEqualTo(3);
+
+        engine.completed(attempts.get(3), SERVER_ERROR, Duration.ofMillis(1));
+        assertThat(engine.drain().offsets().get(events(0)).offset()).as("record 3 parked for its retry").isEqualTo(5);
+        assertThat(engine.openRecords().get(events(0))).isZero();
+    }
+
+    @Test
+    void a_retry_is_recorded_retrying_with_its_due_time_in_the_ledger_and_its_body_in_the_index() {
+        event(0, 7, EventType.CREATED);
+        List<DeliveryEngine.Attempt> attempt = engine.startable();
+        assertThat(ledger(engine.drain())).extracting(r -> r.status().wireName() + "/" + r.attempts()).containsExactly("pending/0");
+        engine.completed(attempt.get(0), SERVER_ERROR, Duration.ofMillis(1));
+
+        CommitBatch batch = engine.drain();
+
+        assertThat(ledger(batch)).extracting(r -> r.status().wireName() + "/" + r.attempts() + "/" + r.nextAttemptAt())
+                .containsExactly("retrying/1/2026-12-02T10:00:05Z");
+        IndexEntry waiting = indexEntries(batch).get(0);
+        assertThat(waiting.status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(waiting.attempts()).isEqualTo(1);
+        assertThat(waiting.nextAttemptAt()).isEqualTo(Instant.parse("2026-12-02T10:00:05Z"));
+        assertThat(waiting.body()).isEqualTo(SinkTestKit.event(7, EventType.CREATED));
+    }
+
+    @Test
+    void a_delivery_that_goes_straight_through_writes_only_its_final_ledger_record_and_a_small_index_entry() {
+        event(0, 3, EventType.CREATED);
+        engine.completed(engine.startable().get(0), OK, Duration.ofMillis(1));
+
+        CommitBatch batch = engine.drain();
+
+        assertThat(ledger(batch)).extracting(DeliveryRecord::status).containsExactly(DeliveryStatus.DELIVERED);
+        assertThat(indexEntries(batch)).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(e.body()).as("no payload once final").isNull();
+        });
+        assertThat(batch.outcomes().total(CommitBatch.Outcomes.DELIVERED)).isEqualTo(1);
+    }
+
+    @Test
+    void a_delivery_the_index_has_delivered_is_skipped_and_one_it_has_failed_is_tried_again() {
+        String delivered = DeliveryIds.forEvent("make", IdempotencyKey.of(4, EventType.CREATED));
+        String failed = DeliveryIds.forEvent("make", IdempotencyKey.of(5, EventType.CREATED));
+        index.put(delivered, entry(delivered, 4, DeliveryStatus.DELIVERED, 1, null, null));
+        index.put(failed, entry(failed, 5, DeliveryStatus.FAILED, 15, null, null));
+
+        event(0, 4, EventType.CREATED);
+        event(0, 5, EventType.CREATED);
+
+        assertThat(keys(engine.startable())).containsExactly("appointment:5:created");
+        CommitBatch batch = engine.drain();
+        assertThat(ledger(batch)).extracting(r -> r.idempotencyKey() + " " + r.status().wireName() + " " + r.reason().wireName())
+                .containsExactly("appointment:4:created skipped replay", "appointment:5:created pending replay");
+    }
+
+    @Test
+    void waiting_deliveries_resume_from_the_index_at_their_due_time_with_their_attempt_count_and_order() {
+        String created = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CREATED));
+        String confirmed = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CONFIRMED));
+        index.put(created, entry(created, 9, DeliveryStatus.RETRYING, 3, clock.instant().plusSeconds(20), SinkTestKit.event(9, EventType.CREATED)));
+        index.put(confirmed, entry(confirmed, 9, DeliveryStatus.PENDING, 0, null, SinkTestKit.event(9, EventType.CONFIRMED)));
+        DeliveryEngine restarted = new DeliveryEngine(
+                List.of(new Endpoint("make", URI.create("https://hook.example/x"), 10, request -> OK)), CircuitSettings.DEFAULT, RETRY,
+                Duration.ofMinutes(5), TOPICS, id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
+
+        restarted.assigned(0, 0, 0, List.of(index.get(confirmed), index.get(created)));
+
+        assertThat(restarted.startable()).as("before its due time").isEmpty();
+        clock.advance(Duration.ofSeconds(20));
+        List<DeliveryEngine.Attempt> resumed = restarted.startable();
+        assertThat(keys(resumed)).containsExactly("appointment:9:created");
+        assertThat(resumed.get(0).request().attempt()).as("attempt numbers continue").isEqualTo(4);
+        assertThat(resumed.get(0).request().body()).isEqualTo(SinkTestKit.event(9, EventType.CREATED));
+        restarted.completed(resumed.get(0), OK, Duration.ofMillis(1));
+        assertThat(keys(restarted.startable())).containsExactly("appointment:9:confirmed");
+    }
+
+    @Test
+    void the_circuit_opens_on_failures_then_only_one_probe_goes_per_interval_and_recovery_releases_waiting_retries_at_once() {
+        engine = engine(100, new CircuitSettings(10, 50, Duration.ofSeconds(5)));
+        for (int id = 1; id <= 200; id++) {
+            event(id % 2, id, EventType.CREATED);
+        }
+        List<DeliveryEngine.Attempt> first = engine.startable();
+        assertThat(first).hasSize(100);
+        first.forEach(attempt -> engine.completed(attempt, REFUSED, Duration.ofMillis(1)));
+        assertThat(engine.endpointStatus().get(0).circuit()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(engine.startable()).as("open: nothing goes, nothing spends an attempt").isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        List<DeliveryEngine.Attempt> probe = engine.startable();
+        assertThat(probe).as("one probe").hasSize(1);
+        assertThat(engine.startable()).as("no second attempt while the probe is out").isEmpty();
+        engine.completed(probe.get(0), REFUSED, Duration.ofMillis(1));
+        assertThat(engine.endpointStatus().get(0).circuit()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        clock.advance(Duration.ofMillis(5_001));
+        List<DeliveryEngine.Attempt> secondProbe = engine.startable();
+        assertThat(secondProbe).hasSize(1);
+        engine.completed(secondProbe.get(0), OK, Duration.ofMillis(1));
+
+        assertThat(engine.endpointStatus().get(0).circuit()).isEqualTo(CircuitBreaker.State.CLOSED);
+        List<DeliveryEngine.Attempt> afterRecovery = engine.startable();
+        assertThat(afterRecovery).as("the slots fill again at once, retries of the outage included").hasSize(100);
+        assertThat(afterRecovery).anySatisfy(a -> assertThat(a.request().attempt()).isEqualTo(2));
+        assertThat(ledger(engine.drain())).noneMatch(r -> r.status() == DeliveryStatus.FAILED);
+    }
+
+    @Test
+    void a_410_fails_that_delivery_and_holds_the_endpoint_for_the_gone_hold() {
+        event(0, 1, EventType.CREATED);
+        event(0, 2, EventType.CREATED);
+        List<DeliveryEngine.Attempt> attempts = engine.startable();
+        engine.completed(attempts.get(0), new AttemptResult(410, null, null, Verdict.FAILED, null), Duration.ofMillis(1));
+        engine.completed(attempts.get(1), SERVER_ERROR, Duration.ofMillis(1));
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(engine.startable()).as("held").isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(keys(engine.startable())).containsExactly("appointment:2:created");
+        assertThat(ledger(engine.drain())).filteredOn(r -> r.status() == DeliveryStatus.FAILED).singleElement()
+                .satisfies(r -> assertThat(r.lastError()).contains("410"));
+    }
+
+    @Test
+    void an_operator_retry_of_a_delivery_under_way_adds_no_second_attempt_and_one_of_a_failed_delivery_makes_one() {
+        event(0, 7, EventType.CREATED);
+        DeliveryEngine.Attempt first = engine.startable().get(0);
+        engine.completed(first, SERVER_ERROR, Duration.ofMillis(1));
+        String id = first.delivery().id;
+
+        request(0, DeliveryRequest.retry("r-1", record(id, 7, DeliveryStatus.FAILED, 1), clock.instant()));
+        assertThat(engine.startable()).as("the retrying delivery is not attempted alongside").isEmpty();
+
+        event(0, 8, EventType.CREATED);
+        DeliveryEngine.Attempt other = engine.startable().get(0);
+        engine.completed(other, new AttemptResult(400, null, null, Verdict.FAILED, null), Duration.ofMillis(1));
+        request(0, DeliveryRequest.retry("r-2", record(other.delivery().id, 8, DeliveryStatus.FAILED, 1), clock.instant()));
+        List<DeliveryEngine.Attempt> manual = engine.startable();
+        assertThat(keys(manual)).containsExactly("appointment:8:created");
+        assertThat(manual.get(0).request().attempt()).isEqualTo(2);
+        engine.completed(manual.get(0), SERVER_ERROR, Duration.ofMillis(1));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(keys(engine.startable())).as("a manual retry is one attempt, no schedule").doesNotContain("appointment:8:created");
+    }
+
+    @Test
+    void a_record_that_is_not_an_event_is_dead_lettered_and_its_offset_passes() {
+        engine.acceptEvent(new ConsumerRecord<>(TOPICS.appointmentEvents(), 0, 0, "garbage", "{not json".getBytes(UTF_8)));
+
+        CommitBatch batch = engine.drain();
+
+        assertThat(batch.records()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo(TOPICS.deadLetter()));
+        assertThat(batch.offsets().get(events(0)).offset()).isEqualTo(1);
+    }
+
+    @Test
+    void a_parked_delivery_leaves_memory_once_its_batch_committed_and_is_read_back_for_its_attempt() {
+        event(0, 1, EventType.CREATED);
+        engine.completed(engine.startable().get(0), SERVER_ERROR, Duration.ofMillis(1));
+        assertThat(engine.held()).isEqualTo(1);
+
+        CommitBatch batch = engine.drain();
+        indexEntries(batch).forEach(e -> index.put(e.deliveryId(), e));
+        engine.committed(batch);
+        assertThat(engine.held()).as("bodies in memory").isZero();
+        assertThat(engine.active()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(5));
+        DeliveryEngine.Attempt again = engine.startable().get(0);
+        assertThat(again.request().body()).isEqualTo(SinkTestKit.event(1, EventType.CREATED));
+    }
+
+    @Test
+    void a_revoked_partition_starts_nothing_more_and_its_attempts_in_flight_still_record_their_outcome() {
+        engine = engine(1, CircuitSettings.DEFAULT);
+        event(0, 1, EventType.CREATED);
+        event(0, 2, EventType.CREATED);
+        List<DeliveryEngine.Attempt> started = engine.startable();
+        assertThat(started).hasSize(1);
+
+        engine.revoking(0);
+        assertThat(engine.inFlight(0)).isEqualTo(1);
+        engine.completed(started.get(0), OK, Duration.ofMillis(1));
+        assertThat(engine.startable()).isEmpty();
+        assertThat(engine.inFlight(0)).isZero();
+        assertThat(ledger(engine.drain())).extracting(DeliveryRecord::status).contains(DeliveryStatus.DELIVERED);
+    }
+
+    // ---- helpers ----
+
+    private void event(int partition, long appointment, EventType type) {
+        event(engine, partition, appointment, type);
+    }
+
+    private void event(DeliveryEngine target, int partition, long appointment, EventType type) {
+        long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+        target.acceptEvent(new ConsumerRecord<>(TOPICS.appointmentEvents(), partition, offset,
+                IdempotencyKey.of(appointment, type).toString(), SinkTestKit.event(appointment, type)));
+    }
+
+    private void request(int partition, DeliveryRequest request) {
+        engine.acceptRequest(new ConsumerRecord<>(TOPICS.deliveryRequests(), partition, 0, request.kafkaKey(),
+                JsonSerde.of(DeliveryRequest.class).serializer().serialize(TOPICS.deliveryRequests(), request)));
+    }
+
+    private static DeliveryRecord record(String id, long appointment, DeliveryStatus status, int attempts) {
+        try {
+            return DeliveryRecord.pending(id, "make", IdempotencyKey.of(appointment, EventType.CREATED), io.bookhook.schemas.DeliveryReason.EVENT,
+                    Json.mapper().readTree(SinkTestKit.event(appointment, EventType.CREATED)), Instant.now())
+                    .next(status, attempts, 500, null, null, Instant.now());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private IndexEntry entry(String id, long appointment, DeliveryStatus status, int attempts, Instant next, byte[] body) {
+        EventType type = id.equals(DeliveryIds.forEvent("make", IdempotencyKey.of(appointment, EventType.CONFIRMED)))
+                ? EventType.CONFIRMED : EventType.CREATED;
+        return new IndexEntry(id, "make", IdempotencyKey.of(appointment, type).toString(), status, attempts, next,
+                io.bookhook.schemas.DeliveryReason.EVENT, false, clock.instant().minusSeconds(type == EventType.CREATED ? 60 : 59), body);
+    }
+
+    private static TopicPartition events(int partition) {
+        return new TopicPartition(TOPICS.appointmentEvents(), partition);
+    }
+
+    private static List<String> keys(List<DeliveryEngine.Attempt> attempts) {
+        return attempts.stream().map(a -> a.request().idempotencyKey().toString()).toList();
+    }
+
+    private static List<DeliveryRecord> ledger(CommitBatch batch) {
+        var values = JsonSerde.of(DeliveryRecord.class).deserializer();
+        List<DeliveryRecord> records = new ArrayList<>();
+        for (ProducerRecord<String, byte[]> r : batch.records()) {
+            if (r.topic().equals(TOPICS.deliveryLedger())) {
+                records.add(values.deserialize(r.topic(), r.value()));
+            }
+        }
+        return records;
+    }
+
+    private static List<IndexEntry> indexEntries(CommitBatch batch) {
+        return batch.indexWrites().stream().map(CommitBatch.IndexWrite::entry).toList();
+    }
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        private Instant now;
+
+        TestClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
