@@ -6,7 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -27,6 +31,8 @@ final class HttpWebhookPoster implements WebhookPoster {
     private final RequestSigning signing;
     private final ResponseClassifier classifier;
     private final Duration deadline;
+    /** Parsed once per target: parsing (host canonicalisation included) showed up in every attempt's profile. */
+    private final Map<URI, HttpUrl> urls = new ConcurrentHashMap<>();
 
     HttpWebhookPoster(OkHttpClient client, RequestSigning signing, ResponseClassifier classifier, Duration deadline) {
         this.client = client;
@@ -73,7 +79,7 @@ final class HttpWebhookPoster implements WebhookPoster {
 
     private Request toHttp(WebhookRequest request) {
         Request.Builder http = new Request.Builder()
-                .url(request.target().toString())
+                .url(urls.computeIfAbsent(request.target(), target -> HttpUrl.get(target.toString())))
                 .header("X-Idempotency-Key", request.idempotencyKey().toString())
                 .header("X-Event-Type", request.idempotencyKey().eventType().wireName())
                 .header("X-Delivery-Id", request.deliveryId())

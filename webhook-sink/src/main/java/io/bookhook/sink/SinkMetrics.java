@@ -34,6 +34,7 @@ final class SinkMetrics {
     private final MeterRegistry registry;
     private final Counter deadLetters;
     private final Map<String, Timer> commitToDelivery = new ConcurrentHashMap<>();
+    private final Map<String, Timer> attempts = new ConcurrentHashMap<>();
     private final Map<String, DeliveryEngine.EndpointStatus> status;
 
     SinkMetrics() {
@@ -77,8 +78,9 @@ final class SinkMetrics {
     }
 
     void attempt(String endpoint, Verdict verdict, Duration took) {
-        Timer.builder("bookhook.delivery.attempt").tag("endpoint", endpoint).tag("outcome", verdict.name().toLowerCase(Locale.ROOT))
-                .description("One HTTP attempt, connect to the end of the bounded response read").register(registry).record(took);
+        attempts.computeIfAbsent(endpoint + "/" + verdict, key -> Timer.builder("bookhook.delivery.attempt").tag("endpoint", endpoint)
+                .tag("outcome", verdict.name().toLowerCase(Locale.ROOT))
+                .description("One HTTP attempt, connect to the end of the bounded response read").register(registry)).record(took);
     }
 
     /** From the change's commit in Postgres ({@code occurred_at} of the payload) to now, when the receiver said 2xx. */
