@@ -6,7 +6,6 @@ import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
-import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;

@@ -124,11 +124,21 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         }
     }
 
+    /** One committed entry as its bytes in the index topic, with whether it waits (its only field the store looks at). */
+    record Stored(String deliveryId, byte[] json, boolean waiting) {
+    }
+
     /** Applies committed entries of {@code partition} in order, and records that the topic was read up to {@code nextPosition}. */
     void apply(int partition, List<IndexEntry> entries, long nextPosition) {
+        applyStored(partition, entries.stream()
+                .map(entry -> new Stored(entry.deliveryId(), serializer.serialize(null, entry), entry.waiting())).toList(), nextPosition);
+    }
+
+    /** Like {@link #apply}, for entries kept as the bytes they were read as (what restoring does). */
+    void applyStored(int partition, List<Stored> entries, long nextPosition) {
         try (WriteBatch batch = new WriteBatch()) {
-            for (IndexEntry entry : entries) {
-                batch.put(key(ENTRY, -1, entry.deliveryId()), serializer.serialize(null, entry));
+            for (Stored entry : entries) {
+                batch.put(key(ENTRY, -1, entry.deliveryId()), entry.json());
                 byte[] marker = key(WAITING, partition, entry.deliveryId());
                 if (entry.waiting()) {
                     batch.put(marker, new byte[0]);

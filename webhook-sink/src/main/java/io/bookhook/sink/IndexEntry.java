@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.schemas.Json;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -56,6 +59,29 @@ public record IndexEntry(
     @JsonIgnore
     public IdempotencyKey key() {
         return IdempotencyKey.parse(idempotencyKey);
+    }
+
+    /**
+     * Whether the serialized entry {@code json} is a waiting one, reading no further than its {@code status}: a sink
+     * restoring a million entries stores their bytes as they are and needs only this of each.
+     */
+    static boolean isWaiting(byte[] json) {
+        try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a delivery index entry: not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("status")) {
+                    return waitingStatus(DeliveryStatus.fromWireName(parser.getText()));
+                }
+                parser.skipChildren();
+            }
+            throw new IllegalArgumentException("not a delivery index entry: no status");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a delivery index entry: " + e.getMessage(), e);
+        }
     }
 
     private static boolean waitingStatus(DeliveryStatus status) {

@@ -1,15 +1,11 @@
 package io.bookhook.sink;
 
-import io.bookhook.schemas.JsonSerde;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +23,6 @@ final class IndexRestorer {
     private final Consumer<String, byte[]> consumer;
     private final String topic;
     private final DeliveryIndex store;
-    private final Deserializer<IndexEntry> values = JsonSerde.of(IndexEntry.class).deserializer();
 
     IndexRestorer(Consumer<String, byte[]> consumer, String topic, DeliveryIndex store) {
         this.consumer = consumer;
@@ -58,21 +53,21 @@ final class IndexRestorer {
                 throw new IllegalStateException("could not read the delivery index " + tp + " up to " + end + " within " + timeout
                         + " (at " + consumer.position(tp) + ")");
             }
-            List<IndexEntry> entries = new ArrayList<>();
+            List<DeliveryIndex.Stored> entries = new ArrayList<>();
             long next = -1;
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL).records(tp)) {
                 next = record.offset() + 1;
-                if (record.value() == null) {
+                if (record.value() == null || record.key() == null) {
                     continue;
                 }
                 try {
-                    entries.add(values.deserialize(topic, record.value()));
-                } catch (SerializationException | IllegalArgumentException unreadable) {
+                    entries.add(new DeliveryIndex.Stored(record.key(), record.value(), IndexEntry.isWaiting(record.value())));
+                } catch (IllegalArgumentException unreadable) {
                     LOG.warn("skipping unreadable delivery index record at {}@{}: {}", tp, record.offset(), unreadable.getMessage());
                 }
             }
             if (next >= 0) {
-                store.apply(partition, entries, next);
+                store.applyStored(partition, entries, next);
                 read += entries.size();
             }
         }
@@ -81,16 +76,6 @@ final class IndexRestorer {
         if (read > 0) {
             LOG.info("restored {} delivery index entries of {} in {} ms", read, tp, Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
-    }
-
-    /** Partition counts by topic, for the co-partitioning check at start. */
-    Map<String, Integer> partitionCounts(List<String> topics, Duration timeout) {
-        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        for (String name : topics) {
-            var partitions = consumer.partitionsFor(name, timeout);
-            counts.put(name, partitions == null ? 0 : partitions.size());
-        }
-        return counts;
     }
 
     void close() {

@@ -57,7 +57,10 @@ final class SinkKafkaClients {
     static Map<String, Object> assigned(SinkSettings settings, String role) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-" + role);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        // Restoring a partition of the delivery index reads it whole: large fetches, few round trips.
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         config.putAll(settings.kafkaClient());
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);

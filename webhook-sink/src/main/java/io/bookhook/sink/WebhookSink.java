@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +122,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             while (!closing) {
                 step();
             }
+        } catch (FencedInstanceIdException e) {
+            LOG.error("another sink joined group {} as {}: each running sink needs its own BOOKHOOK_SINK_INSTANCE_ID; this one stops",
+                    settings.groupId(), settings.instanceId());
+            failure = e;
+            abandoned = true;
         } catch (Throwable e) {
             LOG.error("sink stopped by {}", e.toString(), e);
             failure = e;

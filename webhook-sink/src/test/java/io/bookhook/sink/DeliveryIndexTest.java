@@ -41,6 +41,18 @@ class DeliveryIndexTest {
     }
 
     @Test
+    void reads_whether_a_serialized_entry_waits_from_its_status_alone() {
+        var json = io.bookhook.schemas.JsonSerde.of(IndexEntry.class).serializer();
+
+        assertThat(IndexEntry.isWaiting(json.serialize("t", entry("a", DeliveryStatus.RETRYING, "{}")))).isTrue();
+        assertThat(IndexEntry.isWaiting(json.serialize("t", entry("a", DeliveryStatus.PENDING, "{}")))).isTrue();
+        assertThat(IndexEntry.isWaiting(json.serialize("t", entry("a", DeliveryStatus.DELIVERED, null)))).isFalse();
+        assertThat(IndexEntry.isWaiting("{\"body\":{\"x\":[1,2]},\"status\":\"failed\"}".getBytes(UTF_8))).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IndexEntry.isWaiting("[1]".getBytes(UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void survives_a_reopen() {
         try (DeliveryIndex index = DeliveryIndex.open(dir)) {
             index.apply(2, List.of(entry("d", DeliveryStatus.RETRYING, "{}")), 7);
