@@ -7,6 +7,7 @@ import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
 import io.bookhook.sink.CircuitSettings;
+import io.bookhook.sink.EndpointsFile;
 import io.bookhook.sink.SignatureMode;
 import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.SinkSettingsBuilder;
@@ -158,21 +159,23 @@ final class BookhookSettings {
         return Path.of(env.string(SinkVariables.STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "bookhook-streams").toString()));
     }
 
+    /**
+     * The sink's settings. Its endpoints come from BOOKHOOK_ENDPOINTS_FILE when that is set (then the seed's
+     * MAKE_WEBHOOK_URL and friends are not read), else the one endpoint {@code make} from the seed's settings.
+     */
     SinkSettings sink() {
-        SignatureMode mode = signatureMode();
-        List<String> standardSecrets = env.list(SinkVariables.STANDARD_SECRETS);
-        if (mode != SignatureMode.MAKE && standardSecrets.isEmpty()) {
-            throw new SettingsException("BOOKHOOK_STANDARD_WEBHOOK_SECRETS is not set (needed when BOOKHOOK_SIGNATURE_MODE is "
-                    + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        SinkSettingsBuilder builder;
+        try {
+            builder = env.optional(SinkVariables.ENDPOINTS_FILE)
+                    .map(file -> SinkSettings.builder(env.kafkaClient()).endpoints(EndpointsFile.read(Path.of(file), env::optional)))
+                    .orElseGet(this::seedEndpoint);
+        } catch (IllegalArgumentException e) {
+            // The file's checks name the endpoint and key to fix; their messages never carry secret values.
+            throw new SettingsException(e.getMessage());
         }
-        SinkSettingsBuilder builder = SinkSettings.builder(env.httpUrl(SinkVariables.WEBHOOK_URL), env.required(SinkVariables.SECRET),
-                        env.kafkaClient())
-                .signatureMode(mode)
-                .standardSecrets(standardSecrets)
-                .allowPrivateTargets(env.bool(SinkVariables.ALLOW_PRIVATE_TARGETS, false))
+        builder.allowPrivateTargets(env.bool(SinkVariables.ALLOW_PRIVATE_TARGETS, false))
                 .connectTimeout(env.duration(SinkVariables.CONNECT_TIMEOUT, SinkSettings.DEFAULT_CONNECT_TIMEOUT))
                 .requestTimeout(env.duration(SinkVariables.REQUEST_TIMEOUT, SinkSettings.DEFAULT_REQUEST_TIMEOUT))
-                .maxInFlight(env.integer(SinkVariables.MAX_IN_FLIGHT, SinkSettings.DEFAULT_MAX_IN_FLIGHT, 1, SinkSettings.MAX_MAX_IN_FLIGHT))
                 .maxAttempts(env.integer(SinkVariables.RETRY_MAX_ATTEMPTS, SinkSettings.DEFAULT_MAX_ATTEMPTS, 1, 1000))
                 .firstBackoff(env.duration(SinkVariables.RETRY_FIRST_INTERVAL, SinkSettings.DEFAULT_FIRST_BACKOFF))
                 .retryMultiplier(env.decimal(SinkVariables.RETRY_MULTIPLIER, SinkSettings.DEFAULT_RETRY_MULTIPLIER, 1, 100))
@@ -184,7 +187,8 @@ final class BookhookSettings {
                 .groupId(env.string(SinkVariables.GROUP_ID, SinkSettings.DEFAULT_GROUP_ID))
                 .maxBuffered(env.integer(SinkVariables.MAX_BUFFERED, SinkSettings.DEFAULT_MAX_BUFFERED, 1, 1_000_000))
                 .commitInterval(env.duration(SinkVariables.COMMIT_INTERVAL, SinkSettings.DEFAULT_COMMIT_INTERVAL))
-                .stateDir(stateDir().resolve("sink"));
+                .stateDir(stateDir().resolve("sink"))
+                .salonIdColumn(tableMapping().salonIdColumn());
         env.optional(SinkVariables.INSTANCE_ID).ifPresent(builder::instanceId);
         try {
             builder.circuit(new CircuitSettings(
@@ -196,6 +200,20 @@ final class BookhookSettings {
             // The sink's own checks name the variable to fix; their messages never carry secret values.
             throw new SettingsException(e.getMessage());
         }
+    }
+
+    /** The seed's one endpoint: MAKE_WEBHOOK_URL, MAKE_WEBHOOK_SECRET, BOOKHOOK_SIGNATURE_MODE, its secrets, BOOKHOOK_MAX_IN_FLIGHT. */
+    private SinkSettingsBuilder seedEndpoint() {
+        SignatureMode mode = signatureMode();
+        List<String> standardSecrets = env.list(SinkVariables.STANDARD_SECRETS);
+        if (mode != SignatureMode.MAKE && standardSecrets.isEmpty()) {
+            throw new SettingsException("BOOKHOOK_STANDARD_WEBHOOK_SECRETS is not set (needed when BOOKHOOK_SIGNATURE_MODE is "
+                    + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+        return SinkSettings.builder(env.httpUrl(SinkVariables.WEBHOOK_URL), env.required(SinkVariables.SECRET), env.kafkaClient())
+                .signatureMode(mode)
+                .standardSecrets(standardSecrets)
+                .maxInFlight(env.integer(SinkVariables.MAX_IN_FLIGHT, SinkSettings.DEFAULT_MAX_IN_FLIGHT, 1, SinkSettings.MAX_MAX_IN_FLIGHT));
     }
 
     private SignatureMode signatureMode() {

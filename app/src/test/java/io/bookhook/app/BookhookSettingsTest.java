@@ -102,4 +102,45 @@ class BookhookSettingsTest {
         assertThat(env.duration("C", null)).isEqualTo(Duration.ofMinutes(5));
         assertThat(env.duration("D", null)).isEqualTo(Duration.ofHours(1));
     }
+
+    @Test
+    void without_an_endpoints_file_the_sink_posts_to_the_one_endpoint_make_from_the_seeds_settings() {
+        Map<String, String> env = complete();
+        env.put("MAKE_WEBHOOK_URL", "https://hook.eu1.make.com/abc123");
+        env.put("MAKE_WEBHOOK_SECRET", "make-secret");
+        env.put("BOOKHOOK_MAX_IN_FLIGHT", "250");
+
+        assertThat(new BookhookSettings(env).sink().endpoints()).singleElement().satisfies(make -> {
+            assertThat(make.name()).isEqualTo("make");
+            assertThat(make.url()).hasToString("https://hook.eu1.make.com/abc123");
+            assertThat(make.maxInFlight()).isEqualTo(250);
+        });
+        env.remove("MAKE_WEBHOOK_URL");
+        assertThatThrownBy(() -> new BookhookSettings(env).sink()).isInstanceOf(SettingsException.class).hasMessage("MAKE_WEBHOOK_URL is not set");
+    }
+
+    @Test
+    void with_an_endpoints_file_the_seeds_target_is_not_needed_and_a_bad_file_is_one_line(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("endpoints.yaml");
+        java.nio.file.Files.writeString(file, """
+                endpoints:
+                  - name: crm
+                    url: https://crm.example.com/hooks
+                    secret_env: CRM_SECRET
+                    salons: [7]
+                """);
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_ENDPOINTS_FILE", file.toString());
+        env.put("CRM_SECRET", "crm-secret");
+        env.put("BOOKHOOK_COLUMN_SALON_ID", "branch_id");
+
+        var sink = new BookhookSettings(env).sink();
+        assertThat(sink.endpoints()).extracting(e -> e.name() + " " + e.salons()).containsExactly("crm [7]");
+        assertThat(sink.salonIdColumn()).isEqualTo("branch_id");
+
+        env.remove("CRM_SECRET");
+        assertThatThrownBy(() -> new BookhookSettings(env).sink()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_ENDPOINTS_FILE: endpoint 'crm': secret_env names CRM_SECRET, which is not set");
+    }
 }

@@ -127,10 +127,10 @@ class ScaleOutTest {
                 () -> membersOwning(admin, deriveA.applicationId(), changeTopic) == 2);
 
         SinkSettings defaults = settings.sink();
-        WebhookSink sinkA = startSink(SinkSettings.builder(defaults.webhookUrl(), defaults.secret(), defaults.kafkaClient())
+        WebhookSink sinkA = startSink(SinkSettings.builder(defaults.kafkaClient()).endpoints(defaults.endpoints())
                 .allowPrivateTargets(true).topics(defaults.topics()).groupId(defaults.groupId()).stateDir(defaults.stateDir())
                 .instanceId(name + "-sink-a").build());
-        WebhookSink sinkB = startSink(SinkSettings.builder(defaults.webhookUrl(), defaults.secret(), defaults.kafkaClient())
+        WebhookSink sinkB = startSink(SinkSettings.builder(defaults.kafkaClient()).endpoints(defaults.endpoints())
                 .allowPrivateTargets(true).topics(defaults.topics()).groupId(defaults.groupId()).stateDir(defaults.stateDir())
                 .instanceId(name + "-sink-b").build());
         awaitUntil("both sinks own event partitions", START_TIMEOUT,

@@ -94,7 +94,7 @@ final class DeliveryEngine {
             CircuitBreaker breaker = circuit.breaker(endpoint.name(), clock);
             breaker.getEventPublisher().onStateTransition(event -> LOG.warn("endpoint {}: circuit {} ({})", endpoint.name(),
                     event.getStateTransition().getToState().name().toLowerCase(java.util.Locale.ROOT), describe(event.getStateTransition())));
-            this.endpoints.put(endpoint.name(), new EndpointQueue(endpoint, breaker));
+            this.endpoints.put(endpoint.name(), new EndpointQueue(endpoint, breaker, new TokenBucket(endpoint.ratePerSecond(), clock.instant())));
         }
         this.topics = topics;
         this.retry = new RetryPlan(retry);
@@ -183,7 +183,9 @@ final class DeliveryEngine {
             }
             EventReader.Valid event = (EventReader.Valid) read;
             for (EndpointQueue endpoint : endpoints.values()) {
-                considerEvent(endpoint, event, record, source);
+                if (endpoint.endpoint.filter().accepts(event.key().eventType(), event.payload())) {
+                    considerEvent(endpoint, event, record, source);
+                }
             }
         } finally {
             tracker.release(record.offset());
@@ -298,9 +300,10 @@ final class DeliveryEngine {
         start(delivery, source, offset);
     }
 
+    /** The endpoint a resend names, or every endpoint whose filters accept the event. */
     private List<EndpointQueue> targets(DeliveryRequest.Item item) {
         if (item.endpoint() == null) {
-            return List.copyOf(endpoints.values());
+            return endpoints.values().stream().filter(e -> e.endpoint.filter().accepts(item.key().eventType(), item.payload())).toList();
         }
         EndpointQueue endpoint = endpoints.get(item.endpoint());
         if (endpoint == null) {
@@ -384,7 +387,10 @@ final class DeliveryEngine {
 
     // ---- attempts ---------------------------------------------------------------------------------------------
 
-    /** The attempts to make now: due retries become ready; each endpoint takes ready ones while it has slots and its circuit lets it. */
+    /**
+     * The attempts to make now: due retries become ready; each endpoint takes ready ones while it has slots, its rate
+     * cap allows, and its circuit lets it.
+     */
     List<Attempt> startable() {
         Instant now = clock.instant();
         while (!due.isEmpty() && !due.peek().nextAttemptAt.isAfter(now)) {
@@ -402,9 +408,10 @@ final class DeliveryEngine {
                     endpoint.ready.pollFirst();
                     continue;
                 }
-                if (!endpoint.circuit.tryAcquirePermission()) {
+                if (!endpoint.rate.available(now) || !endpoint.circuit.tryAcquirePermission()) {
                     break;
                 }
+                endpoint.rate.take();
                 endpoint.ready.pollFirst();
                 attempts.add(attempt(endpoint, d));
             }

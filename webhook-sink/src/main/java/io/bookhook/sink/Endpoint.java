@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One receiver the sink posts to. Its name is part of every delivery id; its poster signs as the endpoint's scheme and
- * secrets say; at most {@code maxInFlight} of its requests are in flight at once.
+ * One receiver the sink posts to, as the engine uses it. Its name is part of every delivery id; its poster signs as
+ * the endpoint's scheme and secrets say; at most {@code maxInFlight} of its requests are in flight at once, at most
+ * {@code ratePerSecond} start per second (0: no cap); it receives the events its filter accepts.
  */
-public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster) {
+public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster, EventFilter filter, double ratePerSecond) {
 
     /** The endpoint made from the seed's settings ({@code MAKE_WEBHOOK_URL}) when no endpoints file is given. */
     public static final String DEFAULT_NAME = "make";
@@ -19,12 +20,18 @@ public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster post
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(poster, "poster");
+        Objects.requireNonNull(filter, "filter");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("endpoint name must match [a-z0-9-]{1,40}, was '" + name + "'");
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in flight of endpoint " + name + " must be at least 1, was " + maxInFlight);
         }
+    }
+
+    /** Every event, no rate cap. */
+    public Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster) {
+        this(name, url, maxInFlight, poster, EventFilter.ALL, 0);
     }
 
     @Override

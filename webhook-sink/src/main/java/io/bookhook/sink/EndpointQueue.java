@@ -20,14 +20,16 @@ final class EndpointQueue {
 
     final Endpoint endpoint;
     final CircuitBreaker circuit;
+    final TokenBucket rate;
     final ArrayDeque<Delivery> ready = new ArrayDeque<>();
     int inFlight;
     /** Deliveries not yet final, in flight included. */
     int held;
 
-    EndpointQueue(Endpoint endpoint, CircuitBreaker circuit) {
+    EndpointQueue(Endpoint endpoint, CircuitBreaker circuit, TokenBucket rate) {
         this.endpoint = endpoint;
         this.circuit = circuit;
+        this.rate = rate;
     }
 
     String name() {

@@ -94,11 +94,10 @@ final class HttpWebhookPoster implements WebhookPoster {
         return kept.size() == 0 ? null : kept.toString(UTF_8);
     }
 
-    /** Idle pooled connections are closed; calls in flight finish on their own deadline. */
+    /** Idle pooled connections are closed; calls in flight finish on their own deadline. The client may be shared. */
     @Override
     public void close() {
         client.connectionPool().evictAll();
-        client.dispatcher().executorService().shutdown();
     }
 
     @Override

@@ -11,10 +11,10 @@ final class RequestSigning {
     private final MakeSignature make;
     private final StandardWebhookSigner standard;
 
-    /** {@code standard} may be null when the mode does not use it. */
+    /** {@code make} and {@code standard} may be null when the mode does not use them. */
     RequestSigning(SignatureMode mode, MakeSignature make, StandardWebhookSigner standard) {
-        if (mode.standard() && standard == null) {
-            throw new IllegalArgumentException("signature mode " + mode + " needs a Standard Webhooks signer");
+        if (mode.standard() && standard == null || mode.make() && make == null) {
+            throw new IllegalArgumentException("signature mode " + mode + " needs its signers");
         }
         this.mode = mode;
         this.make = make;

@@ -3,12 +3,13 @@ package io.bookhook.sink;
 import static io.bookhook.sink.SinkVariables.*;
 
 import io.bookhook.schemas.TopicNames;
-import io.bookhook.sink.signing.WebhookSecret;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,15 +21,13 @@ import java.util.regex.Pattern;
 
 /**
  * Everything the sink needs, checked once at start so a bad setting stops the process with one line naming the
- * variable to fix ({@link SinkVariables}) rather than failing at the first record. Build with {@link #builder}.
+ * variable (or the endpoints file's endpoint and key) to fix ({@link SinkVariables}) rather than failing at the first
+ * record. Build with {@link #builder}.
  *
- * @param secret          {@code MAKE_WEBHOOK_SECRET}, the key of {@code X-Make-Signature}
- * @param signatureMode   which signature headers go out
- * @param standardSecrets {@code whsec_…} secrets for Standard Webhooks, newest first; several during a rotation
- * @param maxInFlight     requests to the endpoint in flight at once
+ * @param endpoints       where to post: the seed's one endpoint {@code make}, or those of {@code BOOKHOOK_ENDPOINTS_FILE}
  * @param retry           the retry schedule
  * @param goneHold        after a 410 Gone, how long the endpoint's deliveries wait before it is tried again
- * @param circuit         when the endpoint's circuit opens, and how it probes
+ * @param circuit         when an endpoint's circuit opens, and how it probes
  * @param kafkaClient     Kafka client properties shared by the sink's clients (bootstrap.servers required;
  *                        TLS/SASL settings pass through unchanged)
  * @param instanceId      this sink's stable name: its static group membership and transactional id, and the name of
@@ -36,17 +35,17 @@ import java.util.regex.Pattern;
  * @param maxBuffered     deliveries held in memory (in flight, ready, queued) before the sink pauses its partitions
  * @param commitInterval  how often the sink commits its ledger records and offsets
  * @param stateDir        where the local copy of the delivery index lives (rebuilt from Kafka when missing)
+ * @param salonIdColumn   the appointment column holding its salon id, for endpoints' salon filters
  */
-public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatureMode, List<String> standardSecrets,
-                           boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout, int maxInFlight,
+public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout,
                            RetrySchedule retry, Duration goneHold, CircuitSettings circuit, Map<String, String> kafkaClient,
                            TopicNames topics, String groupId, String instanceId, int maxBuffered, Duration commitInterval,
-                           Path stateDir) {
+                           Path stateDir, String salonIdColumn) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_MAX_IN_FLIGHT = 100;
-    public static final int MAX_MAX_IN_FLIGHT = 10_000;
+    public static final int MAX_MAX_IN_FLIGHT = EndpointSettings.MAX_MAX_IN_FLIGHT;
     public static final int DEFAULT_MAX_ATTEMPTS = RetrySchedule.DEFAULT.maxAttempts();
     public static final Duration DEFAULT_FIRST_BACKOFF = RetrySchedule.DEFAULT.firstInterval();
     public static final double DEFAULT_RETRY_MULTIPLIER = RetrySchedule.DEFAULT.multiplier();
@@ -59,35 +58,25 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
     public static final int DEFAULT_MAX_BUFFERED = 5_000;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
     public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "bookhook-state");
-
-    private static final Set<String> WEB_SCHEMES = Set.of("http", "https");
+    public static final String DEFAULT_SALON_ID_COLUMN = "salon_id";
 
     // Client properties whose values are credentials: shown masked, like the webhook secret.
     private static final Pattern SENSITIVE_PROPERTY = Pattern.compile(".*(password|jaas|secret|credential|token).*|.*\\.key");
 
     public SinkSettings {
-        Objects.requireNonNull(webhookUrl, WEBHOOK_URL + " must be set");
-        if (!webhookUrl.isAbsolute() || webhookUrl.getHost() == null
-                || !WEB_SCHEMES.contains(webhookUrl.getScheme().toLowerCase(Locale.ROOT))) {
-            // Only the scheme and host are echoed: the rest of a Make.com URL is its access token.
-            throw new IllegalArgumentException(WEBHOOK_URL + " must be an absolute http(s) URL with a host, was "
-                    + webhookUrl.getScheme() + "://" + webhookUrl.getHost() + "/…");
+        endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("the sink needs at least one endpoint");
         }
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException(SECRET + " must not be empty");
+        Set<String> names = new HashSet<>();
+        for (EndpointSettings endpoint : endpoints) {
+            if (!names.add(endpoint.name())) {
+                throw new IllegalArgumentException(SinkVariables.ENDPOINTS_FILE + ": endpoint '" + endpoint.name() + "' is named twice");
+            }
+            endpoint.checkTarget(allowPrivateTargets);
         }
-        Objects.requireNonNull(signatureMode, SIGNATURE_MODE + " must be set");
-        standardSecrets = standardSecrets == null ? List.of() : List.copyOf(standardSecrets);
-        if (signatureMode.standard() && standardSecrets.isEmpty()) {
-            throw new IllegalArgumentException(STANDARD_SECRETS + " must hold at least one whsec_ secret when " + SIGNATURE_MODE + " is "
-                    + signatureMode.name().toLowerCase(Locale.ROOT));
-        }
-        parsedStandardSecrets(standardSecrets);
         requirePositive(connectTimeout, CONNECT_TIMEOUT);
         requirePositive(requestTimeout, REQUEST_TIMEOUT);
-        if (maxInFlight < 1 || maxInFlight > MAX_MAX_IN_FLIGHT) {
-            throw new IllegalArgumentException(MAX_IN_FLIGHT + " must be between 1 and " + MAX_MAX_IN_FLIGHT + ", was " + maxInFlight);
-        }
         Objects.requireNonNull(retry, "retry must be set");
         requirePositive(goneHold, GONE_HOLD);
         Objects.requireNonNull(circuit, "circuit must be set");
@@ -100,22 +89,30 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
         Objects.requireNonNull(topics, "topics must be set");
         requireText(groupId, GROUP_ID);
         requireText(instanceId, INSTANCE_ID);
-        if (maxBuffered < maxInFlight) {
-            throw new IllegalArgumentException(MAX_BUFFERED + " (" + maxBuffered + ") must be at least " + MAX_IN_FLIGHT + " ("
-                    + maxInFlight + "), or requests could never fill the endpoint's slots");
+        EndpointSettings widest = endpoints.stream().max(Comparator.comparingInt(EndpointSettings::maxInFlight)).orElseThrow();
+        if (maxBuffered < widest.maxInFlight()) {
+            throw new IllegalArgumentException(MAX_BUFFERED + " (" + maxBuffered + ") must be at least "
+                    + EndpointSettings.label(widest.origin(), widest.name(), "max_in_flight") + " (" + widest.maxInFlight()
+                    + "), or requests could never fill the endpoint's slots");
         }
         requirePositive(commitInterval, COMMIT_INTERVAL);
         Objects.requireNonNull(stateDir, STATE_DIR + " must be set");
-        // A literal private target is refused here, at start; names are checked on every connect (PublicOnlySockets).
-        if (!allowPrivateTargets && PrivateAddresses.isLiteralPrivate(webhookUrl.getHost())) {
-            throw new IllegalArgumentException(WEBHOOK_URL + " points to a loopback or private address ("
-                    + webhookUrl.getHost() + "); set " + ALLOW_PRIVATE_TARGETS + "=true to post there");
-        }
+        requireText(salonIdColumn, "BOOKHOOK_COLUMN_SALON_ID");
     }
 
-    /** Defaults for everything but the target, the secret and the Kafka connection. */
+    /** The seed's one endpoint {@code make} at {@code webhookUrl}, signed with {@code secret}; defaults for the rest. */
     public static SinkSettingsBuilder builder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
         return new SinkSettingsBuilder(webhookUrl, secret, kafkaClient);
+    }
+
+    /** For endpoints of a file ({@link SinkSettingsBuilder#endpoints}); defaults for the rest. */
+    public static SinkSettingsBuilder builder(Map<String, String> kafkaClient) {
+        return new SinkSettingsBuilder(null, null, kafkaClient);
+    }
+
+    /** Requests in flight across every endpoint, at most. */
+    public int totalMaxInFlight() {
+        return endpoints.stream().mapToInt(EndpointSettings::maxInFlight).sum();
     }
 
     public int maxAttempts() {
@@ -129,16 +126,6 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
     /** The transactional id of the sink's producer: its instance id, so a restarted instance fences its former self. */
     public String transactionalId() {
         return instanceId;
-    }
-
-    List<WebhookSecret> parsedStandardSecrets() {
-        return parsedStandardSecrets(standardSecrets);
-    }
-
-    private static List<WebhookSecret> parsedStandardSecrets(List<String> secrets) {
-        return java.util.stream.IntStream.range(0, secrets.size())
-                .mapToObj(i -> WebhookSecret.parse(secrets.get(i), "standard webhook secret " + (i + 1)))
-                .toList();
     }
 
     /**
@@ -161,14 +148,10 @@ public record SinkSettings(URI webhookUrl, String secret, SignatureMode signatur
         Map<String, String> shownClient = new TreeMap<>();
         kafkaClient.forEach((name, value) -> shownClient.put(name,
                 SENSITIVE_PROPERTY.matcher(name.toLowerCase(Locale.ROOT)).matches() ? "***" : value));
-        String shownUrl = webhookUrl.getScheme() + "://" + webhookUrl.getHost()
-                + (webhookUrl.getPort() == -1 ? "" : ":" + webhookUrl.getPort()) + "/***";
-        return "SinkSettings[webhookUrl=" + shownUrl + ", secret=***, signatureMode=" + signatureMode
-                + ", standardSecrets=" + standardSecrets.size() + " x ***, allowPrivateTargets=" + allowPrivateTargets
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", maxInFlight=" + maxInFlight
-                + ", retry=" + retry + ", goneHold=" + goneHold + ", circuit=" + circuit + ", kafkaClient=" + shownClient
+        return "SinkSettings[endpoints=" + endpoints + ", allowPrivateTargets=" + allowPrivateTargets
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", goneHold=" + goneHold + ", circuit=" + circuit + ", kafkaClient=" + shownClient
                 + ", topics=" + topics + ", groupId=" + groupId + ", instanceId=" + instanceId + ", maxBuffered=" + maxBuffered
-                + ", commitInterval=" + commitInterval + ", stateDir=" + stateDir + "]";
+                + ", commitInterval=" + commitInterval + ", stateDir=" + stateDir + ", salonIdColumn=" + salonIdColumn + "]";
     }
 
     private static void requirePositive(Duration value, String name) {

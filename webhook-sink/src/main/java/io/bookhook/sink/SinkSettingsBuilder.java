@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills {@link SinkSettings} with its defaults; validation happens once, in {@link #build()}, so the retry
- * setters only record values and a bad one is reported by the schedule's own check.
+ * Fills {@link SinkSettings} with its defaults; validation happens once, in {@link #build()}, so the setters only
+ * record values and a bad one is reported by its own check. The target and secret given to
+ * {@link SinkSettings#builder} make the one endpoint {@code make} (the seed's settings), which the signature and
+ * in-flight setters adjust; {@link #endpoints} replaces it with the endpoints of a file.
  */
 public final class SinkSettingsBuilder {
 
@@ -18,10 +20,11 @@ public final class SinkSettingsBuilder {
     private final Map<String, String> kafkaClient;
     private SignatureMode signatureMode = SinkSettings.DEFAULT_SIGNATURE_MODE;
     private List<String> standardSecrets = List.of();
+    private int maxInFlight = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
+    private List<EndpointSettings> endpoints;
     private boolean allowPrivateTargets;
     private Duration connectTimeout = SinkSettings.DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = SinkSettings.DEFAULT_REQUEST_TIMEOUT;
-    private int maxInFlight = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
     private Duration firstBackoff = RetrySchedule.DEFAULT.firstInterval();
     private double multiplier = RetrySchedule.DEFAULT.multiplier();
     private Duration maxBackoff = RetrySchedule.DEFAULT.maxInterval();
@@ -36,6 +39,7 @@ public final class SinkSettingsBuilder {
     private int maxBuffered = SinkSettings.DEFAULT_MAX_BUFFERED;
     private Duration commitInterval = SinkSettings.DEFAULT_COMMIT_INTERVAL;
     private Path stateDir = SinkSettings.DEFAULT_STATE_DIR;
+    private String salonIdColumn = SinkSettings.DEFAULT_SALON_ID_COLUMN;
 
     SinkSettingsBuilder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
         this.webhookUrl = webhookUrl;
@@ -67,6 +71,12 @@ public final class SinkSettingsBuilder {
     /** The hard deadline of one attempt: connect, request, response headers and the (bounded) body. */
     public SinkSettingsBuilder requestTimeout(Duration timeout) {
         this.requestTimeout = timeout;
+        return this;
+    }
+
+    /** The endpoints of {@code BOOKHOOK_ENDPOINTS_FILE}, in place of the one made from the target and secret. */
+    public SinkSettingsBuilder endpoints(List<EndpointSettings> fromFile) {
+        this.endpoints = fromFile;
         return this;
     }
 
@@ -147,10 +157,18 @@ public final class SinkSettingsBuilder {
         return this;
     }
 
+    /** The appointment column that holds its salon id (BOOKHOOK_COLUMN_SALON_ID), for salon filters. */
+    public SinkSettingsBuilder salonIdColumn(String column) {
+        this.salonIdColumn = column;
+        return this;
+    }
+
     public SinkSettings build() {
         RetrySchedule retry = new RetrySchedule(firstBackoff, multiplier, maxBackoff, maxAttempts, jitter, maxRetryAfter);
-        return new SinkSettings(webhookUrl, secret, signatureMode, standardSecrets, allowPrivateTargets, connectTimeout,
-                requestTimeout, maxInFlight, retry, goneHold, circuit, kafkaClient, topics, groupId,
-                instanceId == null ? SinkSettings.defaultInstanceId() : instanceId, maxBuffered, commitInterval, stateDir);
+        List<EndpointSettings> all = endpoints != null ? endpoints
+                : List.of(EndpointSettings.seed(webhookUrl, secret, signatureMode, standardSecrets, maxInFlight));
+        return new SinkSettings(all, allowPrivateTargets, connectTimeout, requestTimeout, retry, goneHold, circuit, kafkaClient, topics,
+                groupId, instanceId == null ? SinkSettings.defaultInstanceId() : instanceId, maxBuffered, commitInterval, stateDir,
+                salonIdColumn);
     }
 }

@@ -6,6 +6,7 @@ package io.bookhook.sink;
  */
 public final class SinkVariables {
 
+    public static final String ENDPOINTS_FILE = "BOOKHOOK_ENDPOINTS_FILE";
     public static final String WEBHOOK_URL = "MAKE_WEBHOOK_URL";
     public static final String SECRET = "MAKE_WEBHOOK_SECRET";
     public static final String SIGNATURE_MODE = "BOOKHOOK_SIGNATURE_MODE";

@@ -4,6 +4,7 @@ import io.bookhook.sink.signing.MakeSignature;
 import io.bookhook.sink.signing.StandardWebhookSigner;
 import java.net.Proxy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
@@ -20,12 +21,16 @@ public interface WebhookPoster extends AutoCloseable {
     default void close() {
     }
 
-    /** The poster the sink uses: signed as {@code settings} say, one hard deadline per attempt, SSRF-checked sockets. */
-    static WebhookPoster overHttp(SinkSettings settings, Clock clock) {
-        StandardWebhookSigner standard = settings.signatureMode().standard()
-                ? new StandardWebhookSigner(settings.parsedStandardSecrets(), clock) : null;
-        RequestSigning signing = new RequestSigning(settings.signatureMode(), new MakeSignature(settings.secret()), standard);
-        return new HttpWebhookPoster(httpClient(settings), signing, new ResponseClassifier(clock), settings.requestTimeout());
+    /**
+     * The poster of one endpoint: signed with its scheme and secrets, one hard deadline per attempt, over {@code client}
+     * (shared by every endpoint, so they share its SSRF-checked sockets and connection pool).
+     */
+    static WebhookPoster overHttp(EndpointSettings endpoint, OkHttpClient client, Duration deadline, Clock clock) {
+        StandardWebhookSigner standard = endpoint.signatureMode().standard()
+                ? new StandardWebhookSigner(endpoint.parsedStandardSecrets(), clock) : null;
+        MakeSignature make = endpoint.signatureMode().make() ? new MakeSignature(endpoint.secret()) : null;
+        return new HttpWebhookPoster(client, new RequestSigning(endpoint.signatureMode(), make, standard), new ResponseClassifier(clock),
+                deadline);
     }
 
     /**
@@ -46,7 +51,7 @@ public interface WebhookPoster extends AutoCloseable {
                 .writeTimeout(settings.requestTimeout())
                 .callTimeout(settings.requestTimeout())
                 // Up to max in flight requests hold a connection each; the default pool keeps only 5 idle.
-                .connectionPool(new ConnectionPool(settings.maxInFlight(), 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(settings.totalMaxInFlight(), 5, TimeUnit.MINUTES))
                 .build();
     }
 }

@@ -73,8 +73,13 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private boolean paused;
 
     public WebhookSink(SinkSettings settings) {
-        this(settings, List.of(new Endpoint(Endpoint.DEFAULT_NAME, settings.webhookUrl(), settings.maxInFlight(),
-                WebhookPoster.overHttp(settings, Clock.systemUTC()))), Clock.systemUTC());
+        this(settings, endpoints(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    private static List<Endpoint> endpoints(SinkSettings settings, okhttp3.OkHttpClient client, Clock clock) {
+        return settings.endpoints().stream().map(endpoint -> new Endpoint(endpoint.name(), endpoint.url(), endpoint.maxInFlight(),
+                WebhookPoster.overHttp(endpoint, client, settings.requestTimeout(), clock),
+                new EventFilter(endpoint.events(), endpoint.salons(), settings.salonIdColumn()), endpoint.ratePerSecond())).toList();
     }
 
     WebhookSink(SinkSettings settings, List<Endpoint> endpoints, Clock clock) {

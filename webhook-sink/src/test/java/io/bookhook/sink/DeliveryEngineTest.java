@@ -319,7 +319,90 @@ class DeliveryEngineTest {
         assertThat(ledger(engine.drain())).extracting(DeliveryRecord::status).contains(DeliveryStatus.DELIVERED);
     }
 
+    @Test
+    void each_event_goes_to_every_endpoint_whose_filters_match_as_a_delivery_of_its_own() {
+        engine = engine(List.of(
+                endpoint("created-only", new EventFilter(java.util.Set.of(EventType.CREATED), java.util.Set.of(), "salon_id"), 0),
+                endpoint("salon-1", new EventFilter(java.util.Set.of(), java.util.Set.of("1"), "salon_id"), 0),
+                endpoint("salon-999", new EventFilter(java.util.Set.of(), java.util.Set.of("999"), "salon_id"), 0)));
+        eventAtSalon(0, 1, EventType.CREATED, 1);
+        eventAtSalon(0, 1, EventType.CONFIRMED, 1);
+        eventAtSalon(0, 2, EventType.CREATED, 2);
+
+        List<DeliveryEngine.Attempt> attempts = engine.startable();
+
+        assertThat(attempts).extracting(a -> a.endpoint().name() + " " + a.request().idempotencyKey())
+                .containsExactlyInAnyOrder("created-only appointment:1:created", "created-only appointment:2:created",
+                        "salon-1 appointment:1:created");
+        attempts.forEach(a -> engine.completed(a, OK, Duration.ofMillis(1)));
+        assertThat(keys(engine.startable())).as("salon 1's confirmed, after its created").containsExactly("appointment:1:confirmed");
+        assertThat(attempts).extracting(a -> a.delivery().id).doesNotHaveDuplicates()
+                .contains(DeliveryIds.forEvent("created-only", IdempotencyKey.of(1, EventType.CREATED)),
+                        DeliveryIds.forEvent("salon-1", IdempotencyKey.of(1, EventType.CREATED)));
+    }
+
+    @Test
+    void an_endpoint_that_is_down_never_delays_another() {
+        engine = engine(List.of(endpoint("down", EventFilter.ALL, 0), endpoint("up", EventFilter.ALL, 0)));
+        for (int id = 1; id <= 50; id++) {
+            event(id % 2, id, EventType.CREATED);
+        }
+        int deliveredUp = 0;
+        for (int round = 0; round < 20; round++) {
+            for (DeliveryEngine.Attempt attempt : engine.startable()) {
+                boolean down = attempt.endpoint().name().equals("down");
+                engine.completed(attempt, down ? REFUSED : OK, Duration.ofMillis(1));
+                deliveredUp += down ? 0 : 1;
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(deliveredUp).isEqualTo(50);
+        assertThat(engine.endpointStatus()).extracting(s -> s.endpoint() + " " + s.circuit())
+                .containsExactly("down OPEN", "up CLOSED");
+    }
+
+    @Test
+    void a_rate_cap_spreads_an_endpoints_requests_over_time() {
+        engine = engine(List.of(endpoint("capped", EventFilter.ALL, 5)));
+        for (int id = 1; id <= 20; id++) {
+            event(id % 2, id, EventType.CREATED);
+        }
+
+        assertThat(engine.startable()).as("a second's worth at once").hasSize(5);
+        assertThat(engine.startable()).isEmpty();
+        clock.advance(Duration.ofMillis(400));
+        assertThat(engine.startable()).as("two more tokens after 0.4 s").hasSize(2);
+    }
+
     // ---- helpers ----
+
+    private static Endpoint endpoint(String name, EventFilter filter, double ratePerSecond) {
+        return new Endpoint(name, URI.create("https://" + name + ".example/x"), 100, request -> OK, filter, ratePerSecond);
+    }
+
+    private DeliveryEngine engine(List<Endpoint> endpoints) {
+        DeliveryEngine created = new DeliveryEngine(endpoints, new CircuitSettings(10, 50, Duration.ofSeconds(5)), RETRY,
+                Duration.ofMinutes(5), TOPICS, id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
+        created.assigned(0, 0, 0, List.of());
+        created.assigned(1, 0, 0, List.of());
+        return created;
+    }
+
+    private void eventAtSalon(int partition, long appointment, EventType type, long salon) {
+        long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+        com.fasterxml.jackson.databind.node.ObjectNode row = Json.mapper().createObjectNode().put("id", appointment).put("salon_id", salon)
+                .put("status", type == EventType.CREATED ? "pending" : "confirmed");
+        byte[] value;
+        try {
+            value = Json.mapper().writeValueAsBytes(new io.bookhook.schemas.AppointmentEvent(type, IdempotencyKey.of(appointment, type).toString(),
+                    Instant.parse("2026-11-28T10:00:00Z"), row, null, Json.mapper().createObjectNode().put("id", salon), null, null, List.of()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        engine.acceptEvent(new ConsumerRecord<>(TOPICS.appointmentEvents(), partition, offset, IdempotencyKey.of(appointment, type).toString(),
+                value));
+    }
 
     private void event(int partition, long appointment, EventType type) {
         event(engine, partition, appointment, type);

@@ -242,7 +242,8 @@ class HttpWebhookPosterTest {
     }
 
     private static WebhookPoster poster(SinkSettings settings) {
-        return WebhookPoster.overHttp(settings, Clock.fixed(NOW, ZoneOffset.UTC));
+        return WebhookPoster.overHttp(settings.endpoints().get(0), WebhookPoster.httpClient(settings), settings.requestTimeout(),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static String hmacHex(String secret, byte[] body) throws Exception {

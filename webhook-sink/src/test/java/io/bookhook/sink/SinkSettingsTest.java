@@ -29,14 +29,21 @@ class SinkSettingsTest {
                 Duration.ofMinutes(15)));
         assertThat(settings.maxAttempts()).isEqualTo(15);
         assertThat(settings.firstBackoff()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.signatureMode()).isEqualTo(SignatureMode.MAKE);
-        assertThat(settings.standardSecrets()).isEmpty();
+        assertThat(settings.endpoints()).singleElement().satisfies(make -> {
+            assertThat(make.name()).isEqualTo("make");
+            assertThat(make.origin()).isEqualTo(EndpointSettings.Origin.SEED);
+            assertThat(make.signatureMode()).isEqualTo(SignatureMode.MAKE);
+            assertThat(make.standardSecrets()).isEmpty();
+            assertThat(make.maxInFlight()).isEqualTo(100);
+            assertThat(make.events()).isEmpty();
+            assertThat(make.salons()).isEmpty();
+            assertThat(make.ratePerSecond()).isZero();
+        });
         assertThat(settings.goneHold()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.topics()).isEqualTo(TopicNames.defaults());
         assertThat(settings.groupId()).isEqualTo("bookhook-sink");
         assertThat(settings.instanceId()).startsWith("bookhook-sink-").hasSizeGreaterThan("bookhook-sink-".length());
         assertThat(settings.transactionalId()).isEqualTo(settings.instanceId());
-        assertThat(settings.maxInFlight()).isEqualTo(100);
         assertThat(settings.maxBuffered()).isEqualTo(5_000);
         assertThat(settings.circuit()).isEqualTo(new CircuitSettings(20, 50, Duration.ofSeconds(5)));
         assertThat(settings.commitInterval()).isEqualTo(Duration.ofMillis(100));
@@ -54,7 +61,7 @@ class SinkSettingsTest {
 
         assertThat(settings.toString())
                 .doesNotContain("s3cret", "abc123token", "hunter2", "trustpw", "keypw", STANDARD_SECRET.substring(6))
-                .contains("https://hook.eu1.make.com/***", "secret=***", "security.protocol=SASL_SSL", "kafka:9092");
+                .contains("https://hook.eu1.make.com/***", "secrets=***", "security.protocol=SASL_SSL", "kafka:9092");
     }
 
     @Test
@@ -82,7 +89,7 @@ class SinkSettingsTest {
         assertRefused(b -> b.signatureMode(SignatureMode.STANDARD),
                 "BOOKHOOK_STANDARD_WEBHOOK_SECRETS must hold at least one whsec_ secret when BOOKHOOK_SIGNATURE_MODE is standard");
         assertRefused(b -> b.standardSecrets(List.of(STANDARD_SECRET, "whsec_c2hvcnQ=")),
-                "standard webhook secret 2 must decode to 24–64 bytes, was 5");
+                "BOOKHOOK_STANDARD_WEBHOOK_SECRETS: secret 2 must decode to 24–64 bytes, was 5");
         assertThatThrownBy(() -> SignatureMode.parse("hmac")).hasMessage("signature mode must be make, standard or both, was hmac");
         assertThat(SignatureMode.parse(" Both ")).isEqualTo(SignatureMode.BOTH);
         assertRefused(b -> b.groupId(" "), "BOOKHOOK_SINK_GROUP_ID must not be empty");
@@ -107,7 +114,7 @@ class SinkSettingsTest {
         assertThatThrownBy(() -> SinkSettings.builder(target, "s", KAFKA).build())
                 .hasMessage("MAKE_WEBHOOK_URL points to a loopback or private address (" + target.getHost()
                         + "); set BOOKHOOK_ALLOW_PRIVATE_TARGETS=true to post there");
-        assertThat(SinkSettings.builder(target, "s", KAFKA).allowPrivateTargets(true).build().webhookUrl()).isEqualTo(target);
+        assertThat(SinkSettings.builder(target, "s", KAFKA).allowPrivateTargets(true).build().endpoints().get(0).url()).isEqualTo(target);
     }
 
     @Test

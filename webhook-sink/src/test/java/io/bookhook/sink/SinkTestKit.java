@@ -60,6 +60,25 @@ final class SinkTestKit {
         return settings(receiver, Map.of());
     }
 
+    /** Settings posting to {@code endpoints} instead of the one endpoint at a receiver. */
+    SinkSettingsBuilder settings(List<EndpointSettings> endpoints) {
+        return SinkSettings.builder(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .endpoints(endpoints)
+                .allowPrivateTargets(true)
+                .topics(topics)
+                .groupId(group)
+                .instanceId(group + "-a")
+                .stateDir(STATE_DIR)
+                .retryJitter(0.0)
+                .requestTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Produces an event on the partition its appointment has, as derive writes it. */
+    void produceEvent(long appointmentId, EventType type, long salon, int partitions) {
+        produce(io.bookhook.schemas.AppointmentPartition.of(Long.toString(appointmentId), partitions),
+                IdempotencyKey.of(appointmentId, type).toString(), event(appointmentId, type, salon));
+    }
+
     SinkSettingsBuilder settings(URI receiver, Map<String, String> clientProperties) {
         Map<String, String> client = new java.util.HashMap<>(clientProperties);
         client.put("bootstrap.servers", kafka.bootstrapServers());
@@ -84,11 +103,18 @@ final class SinkTestKit {
     }
 
     static byte[] event(long appointmentId, EventType type) {
-        ObjectNode appointment = Json.mapper().createObjectNode().put("id", appointmentId).put("status", "pending");
+        return event(appointmentId, type, 1);
+    }
+
+    /** An event of an appointment at {@code salon} (its salon_id column and its salon row). */
+    static byte[] event(long appointmentId, EventType type, long salon) {
+        ObjectNode appointment = Json.mapper().createObjectNode().put("id", appointmentId).put("salon_id", salon)
+                .put("status", type == EventType.CREATED ? "pending" : "confirmed");
         ObjectNode customer = Json.mapper().createObjectNode().put("id", 3).put("name", "Ana").put("phone", "0912***4567");
         try {
             return Json.mapper().writeValueAsBytes(new AppointmentEvent(type, IdempotencyKey.of(appointmentId, type).toString(),
-                    Instant.parse("2026-11-28T10:00:00Z"), appointment, customer, null, null, null, List.of()));
+                    Instant.parse("2026-11-28T10:00:00Z"), appointment, customer, Json.mapper().createObjectNode().put("id", salon), null, null,
+                    List.of()));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
