@@ -16,9 +16,10 @@ import org.apache.kafka.common.TopicPartition;
  * @param number  the engine's drain count; deliveries parked in this drain may leave memory once it commits
  * @param parked  deliveries whose waiting state this batch makes durable
  * @param done    deliveries whose final state this batch records
+ * @param spilled deliveries parked in the delivery index only, not held in memory
  */
 record CommitBatch(long number, List<ProducerRecord<String, byte[]>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-                   List<IndexWrite> indexWrites, List<Delivery> parked, List<Delivery> done, Outcomes outcomes) {
+                   List<IndexWrite> indexWrites, List<Delivery> parked, List<Delivery> done, List<Delivery> spilled, Outcomes outcomes) {
 
     /** One index entry of the batch, with the record that carries it, so its offset can be read after the commit. */
     record IndexWrite(int partition, IndexEntry entry, ProducerRecord<String, byte[]> record) {
@@ -69,7 +70,9 @@ record CommitBatch(long number, List<ProducerRecord<String, byte[]>> records, Ma
         allParked.addAll(later.parked);
         List<Delivery> allDone = new ArrayList<>(done);
         allDone.addAll(later.done);
-        return new CommitBatch(later.number, allRecords, allOffsets, allIndex, allParked, allDone, outcomes.plus(later.outcomes));
+        List<Delivery> allSpilled = new ArrayList<>(spilled);
+        allSpilled.addAll(later.spilled);
+        return new CommitBatch(later.number, allRecords, allOffsets, allIndex, allParked, allDone, allSpilled, outcomes.plus(later.outcomes));
     }
 
     /**
@@ -86,6 +89,6 @@ record CommitBatch(long number, List<ProducerRecord<String, byte[]>> records, Ma
             }
         });
         List<IndexWrite> keptIndex = indexWrites.stream().filter(w -> w.partition() != partition).toList();
-        return new CommitBatch(number, kept, keptOffsets, keptIndex, parked, done, outcomes);
+        return new CommitBatch(number, kept, keptOffsets, keptIndex, parked, done, spilled, outcomes);
     }
 }

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *   (bounded by the endpoint's capacity and circuit, and by the caller pausing partitions at {@link #held()}).</li>
  *   <li><b>Endpoint health.</b> Each endpoint's circuit breaker lets deliveries wait without spending attempts while
  *   it is open; one probe goes out per interval; when it closes, waiting retries of that endpoint go at once.</li>
+ *   <li><b>One endpoint never holds back another.</b> With several endpoints, each holds at most its share of memory
+ *   ({@link #window}); past it, its new deliveries are parked in the delivery index only (spilled) and read back in
+ *   the order they were made as it drains, so an endpoint down for an hour neither fills memory nor pins offsets.</li>
  * </ul>
  */
 final class DeliveryEngine {
@@ -87,9 +90,18 @@ final class DeliveryEngine {
     private Writes writes = new Writes();
     private long drains;
     private int inMemory;
+    private final int maxBuffered;
+    /** Spilled deliveries whose index entry has not committed yet: waiting, but not yet readable from the index. */
+    private final Map<String, Delivery> spilledUncommitted = new HashMap<>();
 
     DeliveryEngine(List<Endpoint> endpoints, CircuitSettings circuit, RetrySchedule retry, Duration goneHold, TopicNames topics,
                    DeliveryLookup index, Clock clock, SinkMetrics metrics) {
+        this(endpoints, circuit, retry, goneHold, topics, index, clock, metrics, SinkSettings.DEFAULT_MAX_BUFFERED);
+    }
+
+    /** {@code maxBuffered}: deliveries held in memory in all; with several endpoints, each gets a share of it. */
+    DeliveryEngine(List<Endpoint> endpoints, CircuitSettings circuit, RetrySchedule retry, Duration goneHold, TopicNames topics,
+                   DeliveryLookup index, Clock clock, SinkMetrics metrics, int maxBuffered) {
         for (Endpoint endpoint : endpoints) {
             CircuitBreaker breaker = circuit.breaker(endpoint.name(), clock);
             breaker.getEventPublisher().onStateTransition(event -> LOG.warn("endpoint {}: circuit {} ({})", endpoint.name(),
@@ -103,6 +115,7 @@ final class DeliveryEngine {
         this.clock = clock;
         this.metrics = metrics;
         this.ledgerRecords = new LedgerRecords(topics.deliveryLedger());
+        this.maxBuffered = maxBuffered;
     }
 
     private static String describe(CircuitBreaker.StateTransition transition) {
@@ -120,23 +133,52 @@ final class DeliveryEngine {
      * This sink now owns partition {@code partition} of the events and requests topics: their records are read from
      * the given positions, and the deliveries its previous owner left waiting are resumed.
      */
-    void assigned(int partition, long eventsPosition, long requestsPosition, Collection<IndexEntry> waiting) {
+    void assigned(int partition, long eventsPosition, long requestsPosition) {
         owned.add(partition);
         offsets.put(new TopicPartition(topics.appointmentEvents(), partition), new OffsetTracker(eventsPosition));
         offsets.put(new TopicPartition(topics.deliveryRequests(), partition), new OffsetTracker(requestsPosition));
-        List<IndexEntry> inOrder = new ArrayList<>(waiting);
-        // An appointment's deliveries resume in the order they were made: created before confirmed.
-        inOrder.sort(Comparator.comparing((IndexEntry e) -> e.createdAt() == null ? Instant.EPOCH : e.createdAt())
-                .thenComparing(e -> e.key().eventType().ordinal()).thenComparing(IndexEntry::deliveryId));
         int resumed = 0;
-        for (IndexEntry entry : inOrder) {
-            if (resume(partition, entry)) {
-                resumed++;
-            }
+        for (EndpointQueue endpoint : endpoints.values()) {
+            resumed += readBack(endpoint, partition, window(endpoint) - endpoint.held);
         }
         if (resumed > 0) {
             LOG.info("partition {}: resumed {} waiting deliveries from the delivery index", partition, resumed);
         }
+    }
+
+    /**
+     * The deliveries an endpoint holds in memory before it spills: with one endpoint, everything up to the sink's bound
+     * (then the sink pauses its partitions, and the events topic is the queue); with several, a share each, so one that
+     * is down or slow never stops the sink from reading events for the others.
+     */
+    int window(EndpointQueue endpoint) {
+        return endpoints.size() == 1 ? Integer.MAX_VALUE
+                : Math.max(2 * endpoint.endpoint.maxInFlight(), maxBuffered / endpoints.size());
+    }
+
+    /**
+     * Reads back up to {@code room} of the endpoint's waiting deliveries of {@code partition}, oldest first, and says how
+     * many; when fewer were there, the endpoint has nothing spilled in that partition any more.
+     */
+    private int readBack(EndpointQueue endpoint, int partition, int room) {
+        if (room <= 0) {
+            endpoint.spilled.add(partition);
+            return 0;
+        }
+        List<IndexEntry> entries = index.waiting(endpoint.name(), partition, room,
+                id -> active.containsKey(id) || doneUncommitted.containsKey(id) || spilledUncommitted.containsKey(id));
+        int resumed = 0;
+        for (IndexEntry entry : entries) {
+            if (resume(partition, entry)) {
+                resumed++;
+            }
+        }
+        if (entries.size() < room) {
+            endpoint.spilled.remove(partition);
+        } else {
+            endpoint.spilled.add(partition);
+        }
+        return resumed;
     }
 
     /** Stops starting deliveries of {@code partition}; those in flight finish and are recorded. */
@@ -162,6 +204,8 @@ final class DeliveryEngine {
             }
         }
         doneUncommitted.values().removeIf(d -> d.partition == partition);
+        spilledUncommitted.values().removeIf(d -> d.partition == partition);
+        endpoints.values().forEach(endpoint -> endpoint.spilled.remove(partition));
         offsets.keySet().removeIf(tp -> tp.partition() == partition);
         writes.forget(partition);
     }
@@ -209,7 +253,7 @@ final class DeliveryEngine {
             return;
         }
         if (known.waiting() != null) {
-            resume(source.partition(), known.waiting());
+            resumeUnlessSpilled(source.partition(), known.waiting());
             return;
         }
         DeliveryReason reason = known.status() == DeliveryStatus.FAILED ? DeliveryReason.REPLAY : DeliveryReason.EVENT;
@@ -265,7 +309,7 @@ final class DeliveryEngine {
             return;
         }
         if (known.waiting() != null) {
-            resume(source.partition(), known.waiting());
+            resumeUnlessSpilled(source.partition(), known.waiting());
             return;
         }
         String endpointName = known.endpoint() != null ? known.endpoint() : item.endpoint() != null ? item.endpoint() : Endpoint.DEFAULT_NAME;
@@ -288,7 +332,7 @@ final class DeliveryEngine {
         }
         Known known = known(id);
         if (known.waiting() != null) {
-            resume(source.partition(), known.waiting());
+            resumeUnlessSpilled(source.partition(), known.waiting());
             return;
         }
         if (known.status() != null) {
@@ -313,6 +357,14 @@ final class DeliveryEngine {
         return List.of(endpoint);
     }
 
+    /** A waiting delivery read again joins its lane, unless its endpoint has spilled that partition: then it is read back in its turn. */
+    private void resumeUnlessSpilled(int partition, IndexEntry entry) {
+        EndpointQueue endpoint = endpoints.get(entry.endpoint());
+        if (endpoint == null || !endpoint.spilled.contains(partition)) {
+            resume(partition, entry);
+        }
+    }
+
     /** What this sink knows of a delivery that is not under way: from its own uncommitted outcome, else the index. */
     private record Known(DeliveryStatus status, IndexEntry waiting, String endpoint, int attempts) {
     }
@@ -321,6 +373,10 @@ final class DeliveryEngine {
         Delivery done = doneUncommitted.get(id);
         if (done != null) {
             return new Known(done.outcome, null, done.endpoint, done.attempts);
+        }
+        if (spilledUncommitted.containsKey(id)) {
+            // Waiting in the index as soon as its batch commits; read back from there in its turn.
+            return new Known(DeliveryStatus.PENDING, null, spilledUncommitted.get(id).endpoint, 0);
         }
         Optional<IndexEntry> entry = index.get(id);
         if (entry.isEmpty()) {
@@ -348,12 +404,24 @@ final class DeliveryEngine {
         return true;
     }
 
-    /** A new delivery: recorded pending, holding its source record open until it is final or parked. */
+    /**
+     * A new delivery: recorded pending, holding its source record open until it is final or parked; or, when its
+     * endpoint holds its window already (or has spilled this partition), parked in the index only.
+     */
     private void start(Delivery delivery, TopicPartition source, long offset) {
+        writes.ledger(delivery.ledgerRecord(DeliveryStatus.PENDING, clock.instant()));
+        EndpointQueue endpoint = endpoint(delivery);
+        if (endpoint.spilled.contains(delivery.partition) || endpoint.held >= window(endpoint)) {
+            endpoint.spilled.add(delivery.partition);
+            delivery.state = Delivery.State.QUEUED;
+            writes.index(delivery, delivery.indexEntry(DeliveryStatus.PENDING));
+            spilledUncommitted.put(delivery.id, delivery);
+            writes.spilled.add(delivery);
+            return;
+        }
         delivery.source = source;
         delivery.sourceOffset = offset;
         tracker(source).hold(offset);
-        writes.ledger(delivery.ledgerRecord(DeliveryStatus.PENDING, clock.instant()));
         enqueue(delivery);
     }
 
@@ -402,6 +470,19 @@ final class DeliveryEngine {
         }
         List<Attempt> attempts = new ArrayList<>();
         for (EndpointQueue endpoint : endpoints.values()) {
+            if (!endpoint.spilled.isEmpty() && endpoint.held < window(endpoint) / 2) {
+                for (int partition : List.copyOf(endpoint.spilled)) {
+                    readBack(endpoint, partition, window(endpoint) - endpoint.held);
+                }
+            }
+            if (endpoint.circuit.getState() != CircuitBreaker.State.CLOSED) {
+                // Its deliveries may wait a long time: make them durable, so their events' offsets need not wait with them.
+                for (Delivery d : endpoint.ready) {
+                    if (d.state == Delivery.State.READY && !d.parked) {
+                        parkWithFollowers(d);
+                    }
+                }
+            }
             while (endpoint.hasSlot() && !endpoint.ready.isEmpty()) {
                 Delivery d = endpoint.ready.peekFirst();
                 if (d.state != Delivery.State.READY) {
@@ -473,13 +554,7 @@ final class DeliveryEngine {
             LOG.info("delivery {} ({} to {}) attempt {} got {}; retrying in {} ms", d.id, d.key, d.endpoint, d.attempts, result.describe(),
                     wait.get().toMillis());
             writes.ledger(d.ledgerRecord(DeliveryStatus.RETRYING, now));
-            park(d);
-            ArrayDeque<Delivery> lane = lane(d);
-            for (Delivery follower : lane) {
-                if (follower != d && !follower.parked) {
-                    park(follower);
-                }
-            }
+            parkWithFollowers(d);
             if (!owned.contains(d.partition)) {
                 // Its partition is leaving: the waiting state is durable now and the next owner resumes it.
                 drop(d);
@@ -530,6 +605,16 @@ final class DeliveryEngine {
             lanes.remove(new LaneKey(d.endpoint, d.key.appointmentId()));
         } else if (next.state == Delivery.State.QUEUED) {
             becomeFirst(next);
+        }
+    }
+
+    /** The delivery (its state as it is now) and every delivery queued behind it become durable in the index. */
+    private void parkWithFollowers(Delivery d) {
+        park(d);
+        for (Delivery follower : lane(d)) {
+            if (follower != d && !follower.parked) {
+                park(follower);
+            }
         }
     }
 
@@ -591,6 +676,9 @@ final class DeliveryEngine {
     void committed(CommitBatch batch) {
         for (Delivery d : batch.done()) {
             doneUncommitted.remove(d.id, d);
+        }
+        for (Delivery d : batch.spilled()) {
+            spilledUncommitted.remove(d.id, d);
         }
         for (Delivery d : batch.parked()) {
             boolean stillWaiting = d.state == Delivery.State.WAITING || d.state == Delivery.State.QUEUED;
@@ -675,6 +763,7 @@ final class DeliveryEngine {
         private final List<CommitBatch.IndexWrite> index = new ArrayList<>();
         private final List<Delivery> parked = new ArrayList<>();
         private final List<Delivery> done = new ArrayList<>();
+        private final List<Delivery> spilled = new ArrayList<>();
         private CommitBatch.Outcomes outcomes = CommitBatch.Outcomes.none();
 
         /**
@@ -720,7 +809,8 @@ final class DeliveryEngine {
 
         CommitBatch toBatch(long number, Map<TopicPartition, OffsetAndMetadata> offsets) {
             List<ProducerRecord<String, byte[]>> kept = records.stream().filter(r -> r != null).toList();
-            return new CommitBatch(number, kept, offsets, List.copyOf(index), List.copyOf(parked), List.copyOf(done), outcomes);
+            return new CommitBatch(number, kept, offsets, List.copyOf(index), List.copyOf(parked), List.copyOf(done), List.copyOf(spilled),
+                    outcomes);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.rocksdb.BlockBasedTableConfig;
@@ -27,10 +28,11 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The sink's local copy of the committed delivery index, on disk (RocksDB), so memory does not grow with the number
- * of deliveries ever made. It holds each delivery's latest {@link IndexEntry}, a marker per waiting delivery by
- * partition (so a newly assigned partition's waiting deliveries are found without a scan of everything), and per
- * partition the index-topic offset it has read up to, so a restart reads only what it has not seen. Only committed
- * entries are ever applied: it is what the index topic says, never ahead of it.
+ * of deliveries ever made. It holds each delivery's latest {@link IndexEntry}; a marker per waiting delivery, ordered by
+ * endpoint, partition and creation (so the waiting deliveries of an endpoint's partition are read back in the order
+ * they were made, a batch at a time, without a scan of everything); and per partition the index-topic offset it has
+ * read up to, so a restart reads only what it has not seen. Only committed entries are ever applied: it is what the
+ * index topic says, never ahead of it.
  */
 final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
 
@@ -39,7 +41,7 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
     }
 
     private static final byte ENTRY = 'e';
-    private static final byte WAITING = 'w';
+    private static final byte WAITING = 'o';
     private static final byte POSITION = 'p';
 
     private final Path directory;
@@ -101,14 +103,22 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         }
     }
 
-    /** Every delivery of {@code partition} that waits (pending or retrying), in no particular order. */
-    List<IndexEntry> waiting(int partition) {
-        byte[] prefix = key(WAITING, partition, "");
+    /**
+     * Up to {@code limit} deliveries to {@code endpoint} of {@code partition} that wait (pending or retrying), oldest
+     * first, leaving out those {@code skip} says are in memory already.
+     */
+    @Override
+    public List<IndexEntry> waiting(String endpoint, int partition, int limit, Predicate<String> skip) {
+        byte[] prefix = waitingPrefix(endpoint, partition);
         List<IndexEntry> found = new ArrayList<>();
         try (RocksIterator it = db.newIterator()) {
-            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                String deliveryId = new String(it.key(), prefix.length, it.key().length - prefix.length, UTF_8);
-                get(deliveryId).filter(IndexEntry::waiting).ifPresent(found::add);
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix) && found.size() < limit; it.next()) {
+                byte[] key = it.key();
+                int idStart = prefix.length + Long.BYTES + 1;
+                String deliveryId = new String(key, idStart, key.length - idStart, UTF_8);
+                if (!skip.test(deliveryId)) {
+                    get(deliveryId).filter(IndexEntry::waiting).ifPresent(found::add);
+                }
             }
         }
         return found;
@@ -124,23 +134,26 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         }
     }
 
-    /** One committed entry as its bytes in the index topic, with whether it waits (its only field the store looks at). */
-    record Stored(String deliveryId, byte[] json, boolean waiting) {
+    /** One committed entry as its bytes in the index topic, with the fields the store orders waiting deliveries by. */
+    record Stored(String deliveryId, byte[] json, IndexEntry.Order order) {
     }
 
     /** Applies committed entries of {@code partition} in order, and records that the topic was read up to {@code nextPosition}. */
     void apply(int partition, List<IndexEntry> entries, long nextPosition) {
         applyStored(partition, entries.stream()
-                .map(entry -> new Stored(entry.deliveryId(), serializer.serialize(null, entry), entry.waiting())).toList(), nextPosition);
+                .map(entry -> new Stored(entry.deliveryId(), serializer.serialize(null, entry), entry.order())).toList(), nextPosition);
     }
 
-    /** Like {@link #apply}, for entries kept as the bytes they were read as (what restoring does). */
+    /**
+     * Like {@link #apply}, for entries kept as the bytes they were read as (what restoring does). A delivery keeps its
+     * creation time while it waits and when it ends, so its final entry finds the marker its waiting one made.
+     */
     void applyStored(int partition, List<Stored> entries, long nextPosition) {
         try (WriteBatch batch = new WriteBatch()) {
             for (Stored entry : entries) {
                 batch.put(key(ENTRY, -1, entry.deliveryId()), entry.json());
-                byte[] marker = key(WAITING, partition, entry.deliveryId());
-                if (entry.waiting()) {
+                byte[] marker = waitingKey(entry.order().endpoint(), partition, entry.order(), entry.deliveryId());
+                if (entry.order().waiting()) {
                     batch.put(marker, new byte[0]);
                 } else {
                     batch.delete(marker);
@@ -151,6 +164,18 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot write the delivery index in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] waitingPrefix(String endpoint, int partition) {
+        byte[] name = endpoint.getBytes(UTF_8);
+        return ByteBuffer.allocate(1 + name.length + 1 + Integer.BYTES).put(WAITING).put(name).put((byte) 0).putInt(partition).array();
+    }
+
+    private static byte[] waitingKey(String endpoint, int partition, IndexEntry.Order order, String deliveryId) {
+        byte[] prefix = waitingPrefix(endpoint, partition);
+        byte[] id = deliveryId.getBytes(UTF_8);
+        return ByteBuffer.allocate(prefix.length + Long.BYTES + 1 + id.length).put(prefix).putLong(order.createdAtMillis())
+                .put((byte) order.eventTypeOrdinal()).put(id).array();
     }
 
     private static byte[] key(byte kind, int partition, String deliveryId) {

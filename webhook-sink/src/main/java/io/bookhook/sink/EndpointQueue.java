@@ -23,8 +23,10 @@ final class EndpointQueue {
     final TokenBucket rate;
     final ArrayDeque<Delivery> ready = new ArrayDeque<>();
     int inFlight;
-    /** Deliveries not yet final, in flight included. */
+    /** Deliveries not yet final held in memory, in flight included. */
     int held;
+    /** Partitions of which some of this endpoint's waiting deliveries are in the delivery index only, to be read back in order. */
+    final java.util.Set<Integer> spilled = new java.util.HashSet<>();
 
     EndpointQueue(Endpoint endpoint, CircuitBreaker circuit, TokenBucket rate) {
         this.endpoint = endpoint;

@@ -61,25 +61,44 @@ public record IndexEntry(
         return IdempotencyKey.parse(idempotencyKey);
     }
 
+    /** What the local store orders waiting deliveries by: endpoint, then creation, created before confirmed. */
+    record Order(String endpoint, boolean waiting, long createdAtMillis, int eventTypeOrdinal) {
+    }
+
+    @JsonIgnore
+    Order order() {
+        return new Order(endpoint, waiting(), createdAt == null ? 0 : createdAt.toEpochMilli(), key().eventType().ordinal());
+    }
+
     /**
-     * Whether the serialized entry {@code json} is a waiting one, reading no further than its {@code status}: a sink
-     * restoring a million entries stores their bytes as they are and needs only this of each.
+     * The order fields of the serialized entry {@code json}, read without decoding the rest (its body): a sink restoring a
+     * million entries stores their bytes as they are and needs only these of each.
      */
-    static boolean isWaiting(byte[] json) {
+    static Order orderOf(byte[] json) {
         try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a delivery index entry: not a JSON object");
             }
+            String endpoint = null;
+            String key = null;
+            DeliveryStatus status = null;
+            long createdAt = 0;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
-                if (field.equals("status")) {
-                    return waitingStatus(DeliveryStatus.fromWireName(parser.getText()));
+                switch (field) {
+                    case "endpoint" -> endpoint = parser.getText();
+                    case "idempotency_key" -> key = parser.getText();
+                    case "status" -> status = DeliveryStatus.fromWireName(parser.getText());
+                    case "created_at" -> createdAt = Instant.parse(parser.getText()).toEpochMilli();
+                    default -> parser.skipChildren();
                 }
-                parser.skipChildren();
             }
-            throw new IllegalArgumentException("not a delivery index entry: no status");
-        } catch (java.io.IOException e) {
+            if (endpoint == null || key == null || status == null) {
+                throw new IllegalArgumentException("not a delivery index entry: it lacks endpoint, idempotency_key or status");
+            }
+            return new Order(endpoint, waitingStatus(status), createdAt, IdempotencyKey.parse(key).eventType().ordinal());
+        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("not a delivery index entry: " + e.getMessage(), e);
         }
     }

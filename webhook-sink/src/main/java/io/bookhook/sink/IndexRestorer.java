@@ -61,7 +61,7 @@ final class IndexRestorer {
                     continue;
                 }
                 try {
-                    entries.add(new DeliveryIndex.Stored(record.key(), record.value(), IndexEntry.isWaiting(record.value())));
+                    entries.add(new DeliveryIndex.Stored(record.key(), record.value(), IndexEntry.orderOf(record.value())));
                 } catch (IllegalArgumentException unreadable) {
                     LOG.warn("skipping unreadable delivery index record at {}@{}: {}", tp, record.offset(), unreadable.getMessage());
                 }

@@ -120,7 +120,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             producer.initTransactions();
             synchronized (lifecycle) {
                 engine = new DeliveryEngine(endpoints, settings.circuit(), settings.retry(), settings.goneHold(), settings.topics(),
-                        index, clock, metrics);
+                        index, clock, metrics, settings.maxBuffered());
             }
             consumer.subscribe(List.of(settings.topics().appointmentEvents()), new Rebalance());
             LOG.info("sink started: {} → {} as {}", settings.topics().appointmentEvents(), endpoints, settings.instanceId());
@@ -302,7 +302,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                 restorer.restore(partition, KAFKA_TIMEOUT);
                 long eventsPosition = consumer.position(new TopicPartition(settings.topics().appointmentEvents(), partition), KAFKA_TIMEOUT);
                 long requestsPosition = requests.assign(partition, committedRequests.get(requests.partition(partition)));
-                engine.assigned(partition, eventsPosition, requestsPosition, index.waiting(partition));
+                engine.assigned(partition, eventsPosition, requestsPosition);
             }
             LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
         }

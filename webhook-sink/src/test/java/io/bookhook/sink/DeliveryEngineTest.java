@@ -39,16 +39,16 @@ class DeliveryEngineTest {
     private static final AttemptResult REFUSED = AttemptResult.noResponse("connection refused");
 
     private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
-    private final Map<String, IndexEntry> index = new HashMap<>();
+    private final FakeIndex index = new FakeIndex();
     private final Map<Integer, Long> nextOffset = new HashMap<>();
     private DeliveryEngine engine = engine(100, CircuitSettings.DEFAULT);
 
     private DeliveryEngine engine(int maxInFlight, CircuitSettings circuit) {
         Endpoint endpoint = new Endpoint("make", URI.create("https://hook.example/x"), maxInFlight, request -> OK);
         DeliveryEngine created = new DeliveryEngine(List.of(endpoint), circuit, RETRY, Duration.ofMinutes(5), TOPICS,
-                id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
-        created.assigned(0, 0, 0, List.of());
-        created.assigned(1, 0, 0, List.of());
+                index, clock, new SinkMetrics(new SimpleMeterRegistry()));
+        created.assigned(0, 0, 0);
+        created.assigned(1, 0, 0);
         return created;
     }
 
@@ -172,8 +172,8 @@ class DeliveryEngineTest {
     void a_delivery_the_index_has_delivered_is_skipped_and_one_it_has_failed_is_tried_again() {
         String delivered = DeliveryIds.forEvent("make", IdempotencyKey.of(4, EventType.CREATED));
         String failed = DeliveryIds.forEvent("make", IdempotencyKey.of(5, EventType.CREATED));
-        index.put(delivered, entry(delivered, 4, DeliveryStatus.DELIVERED, 1, null, null));
-        index.put(failed, entry(failed, 5, DeliveryStatus.FAILED, 15, null, null));
+        index.put(0, entry(delivered, 4, DeliveryStatus.DELIVERED, 1, null, null));
+        index.put(0, entry(failed, 5, DeliveryStatus.FAILED, 15, null, null));
 
         event(0, 4, EventType.CREATED);
         event(0, 5, EventType.CREATED);
@@ -188,13 +188,13 @@ class DeliveryEngineTest {
     void waiting_deliveries_resume_from_the_index_at_their_due_time_with_their_attempt_count_and_order() {
         String created = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CREATED));
         String confirmed = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CONFIRMED));
-        index.put(created, entry(created, 9, DeliveryStatus.RETRYING, 3, clock.instant().plusSeconds(20), SinkTestKit.event(9, EventType.CREATED)));
-        index.put(confirmed, entry(confirmed, 9, DeliveryStatus.PENDING, 0, null, SinkTestKit.event(9, EventType.CONFIRMED)));
+        index.put(0, entry(created, 9, DeliveryStatus.RETRYING, 3, clock.instant().plusSeconds(20), SinkTestKit.event(9, EventType.CREATED)));
+        index.put(0, entry(confirmed, 9, DeliveryStatus.PENDING, 0, null, SinkTestKit.event(9, EventType.CONFIRMED)));
         DeliveryEngine restarted = new DeliveryEngine(
                 List.of(new Endpoint("make", URI.create("https://hook.example/x"), 10, request -> OK)), CircuitSettings.DEFAULT, RETRY,
-                Duration.ofMinutes(5), TOPICS, id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
+                Duration.ofMinutes(5), TOPICS, index, clock, new SinkMetrics(new SimpleMeterRegistry()));
 
-        restarted.assigned(0, 0, 0, List.of(index.get(confirmed), index.get(created)));
+        restarted.assigned(0, 0, 0);
 
         assertThat(restarted.startable()).as("before its due time").isEmpty();
         clock.advance(Duration.ofSeconds(20));
@@ -293,7 +293,7 @@ class DeliveryEngineTest {
         assertThat(engine.held()).isEqualTo(1);
 
         CommitBatch batch = engine.drain();
-        indexEntries(batch).forEach(e -> index.put(e.deliveryId(), e));
+        index.apply(batch);
         engine.committed(batch);
         assertThat(engine.held()).as("bodies in memory").isZero();
         assertThat(engine.active()).isEqualTo(1);
@@ -363,6 +363,63 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void an_endpoint_that_is_down_spills_past_its_window_so_memory_and_offsets_never_wait_for_it_and_it_drains_in_order_later() {
+        engine = new DeliveryEngine(List.of(endpoint("down", EventFilter.ALL, 0), endpoint("up", EventFilter.ALL, 0)),
+                new CircuitSettings(10, 50, Duration.ofSeconds(5)), RETRY, Duration.ofMinutes(5), TOPICS, index, clock,
+                new SinkMetrics(new SimpleMeterRegistry()), 400);
+        engine.assigned(0, 0, 0);
+        engine.assigned(1, 0, 0);
+        int appointments = 500;
+        java.util.Map<String, java.util.List<String>> order = new java.util.HashMap<>();
+        int mostHeld = 0;
+        for (int id = 1; id <= appointments; id++) {
+            event(id % 2, id, EventType.CREATED);
+            event(id % 2, id, EventType.CONFIRMED);
+            mostHeld = Math.max(mostHeld, engine.held());
+            round(order, true);
+        }
+        for (int i = 0; i < 20; i++) {
+            round(order, true);
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(order.getOrDefault("up", List.of())).hasSize(2 * appointments);
+        assertThat(mostHeld).as("held in memory, at most: the down endpoint's window (200) plus what is in flight to up")
+                .isLessThanOrEqualTo(200 + 100 + 2);
+        CommitBatch last = engine.drain();
+        index.apply(last);
+        engine.committed(last);
+        assertThat(last.offsets().get(events(0)).offset() + last.offsets().get(events(1)).offset())
+                .as("offsets past every event, the spilled ones included").isEqualTo(2L * appointments);
+
+        for (int i = 0; i < 200 && order.getOrDefault("down", List.of()).size() < 2 * appointments; i++) {
+            round(order, false);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        List<String> down = order.get("down");
+        assertThat(down).hasSize(2 * appointments).doesNotHaveDuplicates();
+        for (int id = 1; id <= appointments; id++) {
+            assertThat(down.indexOf("appointment:" + id + ":created")).as("appointment " + id + " in order")
+                    .isLessThan(down.indexOf("appointment:" + id + ":confirmed"));
+        }
+    }
+
+    /** One loop of the sink: attempts made and answered (the "down" endpoint refuses while {@code downIsDown}), then a commit. */
+    private void round(java.util.Map<String, java.util.List<String>> delivered, boolean downIsDown) {
+        for (DeliveryEngine.Attempt attempt : engine.startable()) {
+            boolean refused = downIsDown && attempt.endpoint().name().equals("down");
+            engine.completed(attempt, refused ? REFUSED : OK, Duration.ofMillis(1));
+            if (!refused) {
+                delivered.computeIfAbsent(attempt.endpoint().name(), k -> new java.util.ArrayList<>())
+                        .add(attempt.request().idempotencyKey().toString());
+            }
+        }
+        CommitBatch batch = engine.drain();
+        index.apply(batch);
+        engine.committed(batch);
+    }
+
+    @Test
     void a_rate_cap_spreads_an_endpoints_requests_over_time() {
         engine = engine(List.of(endpoint("capped", EventFilter.ALL, 5)));
         for (int id = 1; id <= 20; id++) {
@@ -383,9 +440,9 @@ class DeliveryEngineTest {
 
     private DeliveryEngine engine(List<Endpoint> endpoints) {
         DeliveryEngine created = new DeliveryEngine(endpoints, new CircuitSettings(10, 50, Duration.ofSeconds(5)), RETRY,
-                Duration.ofMinutes(5), TOPICS, id -> Optional.ofNullable(index.get(id)), clock, new SinkMetrics(new SimpleMeterRegistry()));
-        created.assigned(0, 0, 0, List.of());
-        created.assigned(1, 0, 0, List.of());
+                Duration.ofMinutes(5), TOPICS, index, clock, new SinkMetrics(new SimpleMeterRegistry()));
+        created.assigned(0, 0, 0);
+        created.assigned(1, 0, 0);
         return created;
     }
 
@@ -457,6 +514,36 @@ class DeliveryEngineTest {
 
     private static List<IndexEntry> indexEntries(CommitBatch batch) {
         return batch.indexWrites().stream().map(CommitBatch.IndexWrite::entry).toList();
+    }
+
+    /** The committed index as the engine sees it: entries by id, and waiting ones by endpoint and partition, oldest first. */
+    static final class FakeIndex implements DeliveryLookup {
+        private final Map<String, IndexEntry> entries = new HashMap<>();
+        private final Map<String, Integer> partitions = new HashMap<>();
+
+        void put(int partition, IndexEntry entry) {
+            entries.put(entry.deliveryId(), entry);
+            partitions.put(entry.deliveryId(), partition);
+        }
+
+        /** What applying a committed batch to the local store does. */
+        void apply(CommitBatch batch) {
+            batch.indexWrites().forEach(write -> put(write.partition(), write.entry()));
+        }
+
+        @Override
+        public Optional<IndexEntry> get(String deliveryId) {
+            return Optional.ofNullable(entries.get(deliveryId));
+        }
+
+        @Override
+        public List<IndexEntry> waiting(String endpoint, int partition, int limit, java.util.function.Predicate<String> skip) {
+            return entries.values().stream()
+                    .filter(e -> e.waiting() && e.endpoint().equals(endpoint) && partitions.get(e.deliveryId()) == partition)
+                    .filter(e -> !skip.test(e.deliveryId()))
+                    .sorted(java.util.Comparator.comparing((IndexEntry e) -> e.createdAt()).thenComparing(e -> e.key().eventType().ordinal()))
+                    .limit(limit).toList();
+        }
     }
 
     /** A clock the test moves by hand. */
