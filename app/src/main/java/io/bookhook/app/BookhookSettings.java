@@ -52,7 +52,9 @@ final class BookhookSettings {
                 env.string("BOOKHOOK_TOPIC_LEDGER", defaults.deliveryLedger()),
                 env.string("BOOKHOOK_TOPIC_DEAD_LETTER", defaults.deadLetter()),
                 env.string("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", defaults.deliveryRequests()),
-                env.string("BOOKHOOK_TOPIC_DELIVERY_INDEX", defaults.deliveryIndex()));
+                env.string("BOOKHOOK_TOPIC_DELIVERY_INDEX", defaults.deliveryIndex()),
+                env.string("BOOKHOOK_TOPIC_ENDPOINT_CONTROL", defaults.endpointControl()),
+                env.string("BOOKHOOK_TOPIC_ENDPOINT_STATUS", defaults.endpointStatus()));
     }
 
     /**

@@ -25,6 +25,9 @@ final class DeliveriesCommand extends OperatorCommand {
     @Option(names = "--appointment", paramLabel = "ID", description = "Only deliveries of this appointment.")
     String appointment;
 
+    @Option(names = "--endpoint", paramLabel = "NAME", description = "Only deliveries to this endpoint.")
+    String endpoint;
+
     DeliveriesCommand(Map<String, String> environment) {
         super(environment);
     }
@@ -33,10 +36,11 @@ final class DeliveriesCommand extends OperatorCommand {
     int run(BookhookSettings settings, PrintWriter out) {
         DeliveryStatus wanted = parseStatus();
         try (LedgerView ledger = caughtUpLedger(settings)) {
-            List<DeliveryRecord> deliveries = ledger.index().find(wanted, appointment);
+            List<DeliveryRecord> deliveries = ledger.index().find(wanted, appointment, endpoint);
             if (deliveries.isEmpty()) {
-                out.println("no deliveries" + (wanted == null && appointment == null ? "" : " match"
-                        + (wanted == null ? "" : " --status " + wanted.wireName()) + (appointment == null ? "" : " --appointment " + appointment)));
+                out.println("no deliveries" + (wanted == null && appointment == null && endpoint == null ? "" : " match"
+                        + (wanted == null ? "" : " --status " + wanted.wireName()) + (appointment == null ? "" : " --appointment " + appointment)
+                        + (endpoint == null ? "" : " --endpoint " + endpoint)));
                 return 0;
             }
             out.print(LedgerTable.render(deliveries));

@@ -30,6 +30,10 @@ final class ResendCommand extends OperatorCommand {
     @Option(names = "--event", paramLabel = "created|confirmed", description = "Only this event (default: every event of the appointment).")
     String event;
 
+    @Option(names = "--endpoint", paramLabel = "NAME",
+            description = "Only to this endpoint (default: every endpoint whose filters select the event).")
+    String endpoint;
+
     ResendCommand(Map<String, String> environment) {
         super(environment);
     }
@@ -40,10 +44,11 @@ final class ResendCommand extends OperatorCommand {
         try (LedgerView ledger = caughtUpLedger(settings);
                 DeliveryRequests requests = new DeliveryRequests(promptClient(settings), settings.topics().deliveryRequests())) {
             RequestPublisher.Submitted submitted = new DeliveryActions(ledger.index(), requests, Clock.systemUTC())
-                    .resend(appointmentId, eventType);
+                    .resend(appointmentId, eventType, endpoint);
             DeliveryRequest request = submitted.request();
             out.println("resend requested for appointment " + request.appointmentId() + " ("
-                    + (eventType == null ? "every event" : eventType.wireName()) + "), request " + request.requestId());
+                    + (eventType == null ? "every event" : eventType.wireName()) + ", "
+                    + (endpoint == null ? "every endpoint whose filters select it" : "endpoint " + endpoint) + "), request " + request.requestId());
             out.println("the sink carries it out; follow it with: bookhook deliveries --appointment " + request.appointmentId());
             return 0;
         }

@@ -22,8 +22,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates bookhook's topics when they are missing, with the configured partitions and replication factor, and
- * checks the cleanup policy of those that exist. The ledger, the delivery index and the related-row change topics
- * are compacted (the latest record per key is the state); the appointment change, event, dead-letter and request
+ * checks the cleanup policy of those that exist. The ledger, the delivery index, the endpoint control and status
+ * topics and the related-row change topics are compacted (the latest record per key is the state); the appointment change, event, dead-letter and request
  * topics are not, because every record of them matters. A topic that exists with a policy that would lose data stops
  * the stage with one line naming the topic, its policy, and the fix. The requests and delivery index topics are
  * created with as many partitions as the events topic has, since the sink keeps an appointment's requests and index
@@ -73,6 +73,8 @@ final class TopicProvisioner {
         wanted.add(new Wanted(topics.deadLetter(), false, "BOOKHOOK_TOPIC_DEAD_LETTER"));
         wanted.add(new Wanted(topics.deliveryRequests(), false, "BOOKHOOK_TOPIC_DELIVERY_REQUESTS", true));
         wanted.add(new Wanted(topics.deliveryIndex(), true, "BOOKHOOK_TOPIC_DELIVERY_INDEX", true));
+        wanted.add(new Wanted(topics.endpointControl(), true, "BOOKHOOK_TOPIC_ENDPOINT_CONTROL"));
+        wanted.add(new Wanted(topics.endpointStatus(), true, "BOOKHOOK_TOPIC_ENDPOINT_STATUS"));
 
         Set<String> existing = call(() -> admin.listTopics().names().get(), "list topics");
         int eventPartitions = existing.contains(topics.appointmentEvents()) ? partitionsOf(topics.appointmentEvents()) : layout.partitions();

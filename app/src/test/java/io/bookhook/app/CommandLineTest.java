@@ -23,7 +23,8 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "mock-receiver"})
+    @ValueSource(strings = {"demo", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "endpoints", "pause", "resume",
+            "mock-receiver"})
     void every_command_explains_itself(String command) {
         assertThat(run(Map.of(), command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: bookhook " + command);

@@ -146,6 +146,57 @@ class OperationsWithSinkTest {
         assertThat(latest(oldFailed).status()).isEqualTo(DeliveryStatus.FAILED);
     }
 
+    @Test
+    void pause_holds_an_endpoints_deliveries_resume_delivers_them_once_and_endpoints_shows_it_all() {
+        IdempotencyKey first = IdempotencyKey.of(21, EventType.CREATED);
+        IdempotencyKey held = IdempotencyKey.of(22, EventType.CREATED);
+        startSink();
+        produceEvent(first, DAY);
+        awaitLedger(first, DeliveryStatus.DELIVERED);
+        await().atMost(WAIT).until(() -> endpointRow("make"), row -> row != null && row.get("CIRCUIT").equals("closed")
+                && row.get("DELIVERED").equals("1") && row.get("SINKS").equals("1"));
+
+        OperatorFixture.Run pause = OperatorFixture.run(new PauseCommand(fixture.environment), "make");
+        assertThat(pause.exitCode()).as(pause.err()).isZero();
+        assertThat(pause.out()).startsWith("endpoint make paused");
+        produceEvent(held, DAY);
+        Map<String, String> paused = await().atMost(WAIT).until(() -> endpointRow("make"),
+                row -> row != null && row.get("PAUSED").equals("yes") && row.get("WAITING").startsWith("1"));
+        assertThat(paused.get("IN FLIGHT")).isEqualTo("0");
+        assertThat(receiver.postsFor(held.toString())).as("nothing posted while paused").isZero();
+
+        OperatorFixture.Run resume = OperatorFixture.run(new ResumeCommand(fixture.environment), "make");
+        assertThat(resume.exitCode()).as(resume.err()).isZero();
+        awaitLedger(held, DeliveryStatus.DELIVERED);
+        assertThat(receiver.postsFor(held.toString())).isEqualTo(1);
+        assertThat(receiver.postsFor(first.toString())).isEqualTo(1);
+
+        OperatorFixture.Run mine = OperatorFixture.run(new DeliveriesCommand(fixture.environment), "--endpoint", "make");
+        assertThat(mine.out()).contains(first.toString(), held.toString(), "2 deliveries");
+        assertThat(OperatorFixture.run(new DeliveriesCommand(fixture.environment), "--endpoint", "crm").out())
+                .isEqualTo("no deliveries match --endpoint crm" + System.lineSeparator());
+        assertThat(OperatorFixture.run(new PauseCommand(fixture.environment), "CRM!").exitCode()).as("a bad name").isEqualTo(2);
+    }
+
+    /** The row of `bookhook endpoints` for {@code name}, by column; null when it is not listed. */
+    private Map<String, String> endpointRow(String name) {
+        OperatorFixture.Run run = OperatorFixture.run(new EndpointsCommand(fixture.environment));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String[] lines = run.out().split("\\R");
+        List<String> headers = List.of(lines[0].trim().split("\\s{2,}"));
+        for (String line : lines) {
+            List<String> cells = List.of(line.trim().split("\\s{2,}"));
+            if (cells.get(0).equals(name) && cells.size() >= headers.size() - 1) {
+                Map<String, String> row = new java.util.HashMap<>();
+                for (int c = 0; c < Math.min(headers.size(), cells.size()); c++) {
+                    row.put(headers.get(c), cells.get(c));
+                }
+                return row;
+            }
+        }
+        return null;
+    }
+
     private void startSink() {
         sink = new WebhookSink(new BookhookSettings(fixture.environment).sink());
         Thread loop = new Thread(sink, "ops-test-sink");

@@ -43,11 +43,15 @@ final class OperatorFixture {
         kafka.createTopic(topics.deliveryRequests(), 3, Map.of());
         kafka.createTopic(topics.appointmentEvents(), 3, Map.of());
         kafka.createTopic(topics.deliveryIndex(), 3, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointControl(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointStatus(), 1, Map.of("cleanup.policy", "compact"));
         environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("BOOKHOOK_TOPIC_LEDGER", topics.deliveryLedger());
         environment.put("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", topics.deliveryRequests());
         environment.put("BOOKHOOK_TOPIC_EVENTS", topics.appointmentEvents());
         environment.put("BOOKHOOK_TOPIC_DELIVERY_INDEX", topics.deliveryIndex());
+        environment.put("BOOKHOOK_TOPIC_ENDPOINT_CONTROL", topics.endpointControl());
+        environment.put("BOOKHOOK_TOPIC_ENDPOINT_STATUS", topics.endpointStatus());
         environment.put("BOOKHOOK_SINK_GROUP_ID", sinkGroup);
         environment.put("BOOKHOOK_SINK_INSTANCE_ID", sinkGroup);
     }

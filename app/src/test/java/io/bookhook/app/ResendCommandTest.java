@@ -20,7 +20,7 @@ class ResendCommandTest {
         OperatorFixture.Run run = run(new ResendCommand(ops.environment), "42", "--event", "confirmed");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).startsWith("resend requested for appointment 42 (confirmed), request ");
+        assertThat(run.out()).startsWith("resend requested for appointment 42 (confirmed, every endpoint whose filters select it), request ");
         assertThat(ops.requests()).singleElement().satisfies(request -> {
             assertThat(request.action()).isEqualTo(DeliveryRequest.Action.RESEND);
             assertThat(request.appointmentId()).isEqualTo("42");

@@ -33,6 +33,8 @@ final class TestEnvironments {
         environment.put("BOOKHOOK_TOPIC_DELIVERY_REQUESTS", name + ".delivery-requests");
         environment.put("BOOKHOOK_DERIVE_APPLICATION_ID", name + "-derive");
         environment.put("BOOKHOOK_TOPIC_DELIVERY_INDEX", name + ".delivery-index");
+        environment.put("BOOKHOOK_TOPIC_ENDPOINT_CONTROL", name + ".endpoint-control");
+        environment.put("BOOKHOOK_TOPIC_ENDPOINT_STATUS", name + ".endpoint-status");
         environment.put("BOOKHOOK_SINK_GROUP_ID", name + "-sink");
         environment.put("BOOKHOOK_SINK_INSTANCE_ID", name + "-sink");
         environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve(name + "-state").toString());

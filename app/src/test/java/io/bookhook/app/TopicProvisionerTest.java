@@ -75,6 +75,20 @@ class TopicProvisionerTest {
         assertThat(policy(topics.appointmentEvents())).isEqualTo("delete");
         assertThat(policy(topics.deadLetter())).isEqualTo("delete");
         assertThat(policy(topics.deliveryRequests())).isEqualTo("delete");
+        assertThat(policy(topics.deliveryIndex())).isEqualTo("compact");
+        assertThat(policy(topics.endpointControl())).isEqualTo("compact");
+        assertThat(policy(topics.endpointStatus())).isEqualTo("compact");
+    }
+
+    @Test
+    void the_requests_and_the_delivery_index_follow_the_partitions_of_an_existing_events_topic() throws Exception {
+        TopicNames topics = freshTopics();
+        kafka.createTopic(topics.appointmentEvents(), 6, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete"));
+
+        new TopicProvisioner(admin, new TopicProvisioner.Layout(3, Optional.empty())).ensure(topics, MAPPING);
+
+        assertThat(describe(topics.deliveryRequests(), topics.deliveryIndex()).values()).allSatisfy(topic -> assertThat(topic.partitions()).hasSize(6));
+        assertThat(describe(topics.deliveryLedger()).get(topics.deliveryLedger()).partitions()).as("the layout's own").hasSize(3);
     }
 
     @Test

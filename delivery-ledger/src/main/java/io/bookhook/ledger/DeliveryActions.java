@@ -52,6 +52,14 @@ public final class DeliveryActions {
 
     /** Asks the sink to send an appointment's event (or all its events, when {@code eventType} is null) again on purpose. */
     public RequestPublisher.Submitted resend(String appointmentId, EventType eventType) {
+        return resend(appointmentId, eventType, null);
+    }
+
+    /**
+     * As {@link #resend(String, EventType)}, to one endpoint when {@code endpoint} is given (even one whose filters would
+     * not select the event: the operator asked for it), else to every endpoint whose filters select it.
+     */
+    public RequestPublisher.Submitted resend(String appointmentId, EventType eventType, String endpoint) {
         List<DeliveryRecord> deliveries = ledger.byAppointment(appointmentId.strip());
         if (deliveries.isEmpty()) {
             throw OperatorException.notFound("no deliveries for appointment '" + appointmentId + "' in the ledger");
@@ -68,7 +76,7 @@ public final class DeliveryActions {
                 deliveries.stream()
                         .filter(d -> d.eventType() == type && d.payload() != null && !d.payload().isNull())
                         .findFirst()
-                        .ifPresent(d -> items.add(new DeliveryRequest.Item(null, null, d.idempotencyKey(), 0, d.payload())));
+                        .ifPresent(d -> items.add(new DeliveryRequest.Item(null, endpoint, d.idempotencyKey(), 0, d.payload())));
             }
         }
         if (items.isEmpty()) {

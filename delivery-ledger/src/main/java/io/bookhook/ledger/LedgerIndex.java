@@ -105,9 +105,26 @@ public final class LedgerIndex {
 
     /** Deliveries matching both filters (a null filter matches everything), newest first. */
     public List<DeliveryRecord> find(DeliveryStatus status, String appointmentId) {
+        return find(status, appointmentId, null);
+    }
+
+    /** Deliveries matching every filter (a null filter matches everything), newest first. */
+    public List<DeliveryRecord> find(DeliveryStatus status, String appointmentId, String endpoint) {
         return read(() -> {
             var source = appointmentId == null ? byDeliveryId.values() : byAppointment.getOrDefault(appointmentId, Map.of()).values();
-            return sorted(source.stream().filter(r -> status == null || r.status() == status).toList());
+            return sorted(source.stream().filter(r -> status == null || r.status() == status)
+                    .filter(r -> endpoint == null || r.endpointName().equals(endpoint)).toList());
+        });
+    }
+
+    /** Deliveries by endpoint, then by status. */
+    public Map<String, Map<DeliveryStatus, Long>> countsByEndpoint() {
+        return read(() -> {
+            Map<String, Map<DeliveryStatus, Long>> counts = new java.util.TreeMap<>();
+            for (DeliveryRecord r : byDeliveryId.values()) {
+                counts.computeIfAbsent(r.endpointName(), e -> new EnumMap<>(DeliveryStatus.class)).merge(r.status(), 1L, Long::sum);
+            }
+            return counts;
         });
     }
 

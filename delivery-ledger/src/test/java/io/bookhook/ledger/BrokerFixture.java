@@ -33,6 +33,8 @@ public final class BrokerFixture {
         kafka.createTopic(topics.deliveryRequests(), 3, Map.of());
         kafka.createTopic(topics.appointmentEvents(), 3, Map.of());
         kafka.createTopic(topics.deliveryIndex(), 3, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointControl(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointStatus(), 1, Map.of("cleanup.policy", "compact"));
     }
 
     public Map<String, String> client() {

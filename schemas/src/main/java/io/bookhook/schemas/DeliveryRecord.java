@@ -37,6 +37,15 @@ public record DeliveryRecord(
         Objects.requireNonNull(reason, "reason");
     }
 
+    /** The endpoint the seed's settings make, and the one of every record written before endpoints existed. */
+    public static final String SEED_ENDPOINT = "make";
+
+    /** Its endpoint; {@link #SEED_ENDPOINT} for records written before endpoints existed. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String endpointName() {
+        return endpoint == null ? SEED_ENDPOINT : endpoint;
+    }
+
     /** A first record for a delivery to {@code endpoint} that has not been attempted yet. */
     public static DeliveryRecord pending(String deliveryId, String endpoint, IdempotencyKey key, DeliveryReason reason, JsonNode payload,
             Instant now) {

@@ -13,7 +13,9 @@ import java.util.List;
 /** The published JSON Schemas of bookhook's topics, loaded from the classpath, and a validator for each. */
 public enum JsonSchemas {
     APPOINTMENT_EVENT("json-schema/appointment-event.schema.json"),
-    DELIVERY_RECORD("json-schema/delivery-record.schema.json");
+    DELIVERY_RECORD("json-schema/delivery-record.schema.json"),
+    ENDPOINT_CONTROL("json-schema/endpoint-control.schema.json"),
+    ENDPOINT_REPORT("json-schema/endpoint-report.schema.json");
 
     private final String resource;
     private volatile JsonSchema schema;

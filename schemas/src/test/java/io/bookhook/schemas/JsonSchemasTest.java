@@ -74,6 +74,29 @@ class JsonSchemasTest {
         assertThat(record.status()).isEqualTo(DeliveryStatus.DELIVERED);
     }
 
+    @Test
+    void endpoint_control_and_report_records_conform() {
+        EndpointControl control = new EndpointControl("crm", true, "r-1", Instant.parse("2026-12-02T10:00:00Z"));
+        EndpointReport report = new EndpointReport("crm", "sink-1", "https://crm.example.com", java.util.List.of("created"),
+                java.util.List.of("7"), "open", false, 0, 120, true, "connection refused", Instant.parse("2026-12-02T10:00:01Z"),
+                Instant.parse("2026-12-02T10:00:02Z"));
+
+        byte[] controlBytes = JsonSerde.of(EndpointControl.class).serializer().serialize("t", control);
+        byte[] reportBytes = JsonSerde.of(EndpointReport.class).serializer().serialize("t", report);
+        assertThat(JsonSchemas.ENDPOINT_CONTROL.violations(readTree(controlBytes))).isEmpty();
+        assertThat(JsonSchemas.ENDPOINT_REPORT.violations(readTree(reportBytes))).isEmpty();
+        assertThat(JsonSerde.of(EndpointReport.class).deserializer().deserialize("t", reportBytes)).isEqualTo(report);
+        assertThat(report.kafkaKey()).isEqualTo("crm|sink-1");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ObjectNode row(Object... pairs) {
         ObjectNode node = MAPPER.createObjectNode();
         for (int i = 0; i < pairs.length; i += 2) {

@@ -80,6 +80,7 @@ final class DeliveryEngine {
     private final SinkMetrics metrics;
     private final LedgerRecords ledgerRecords;
     private final Serializer<IndexEntry> indexValues = JsonSerde.of(IndexEntry.class).serializer();
+    private final Serializer<io.bookhook.schemas.EndpointReport> reportValues = JsonSerde.of(io.bookhook.schemas.EndpointReport.class).serializer();
 
     private final Map<String, Delivery> active = new HashMap<>();
     private final Map<String, Delivery> doneUncommitted = new HashMap<>();
@@ -475,7 +476,7 @@ final class DeliveryEngine {
                     readBack(endpoint, partition, window(endpoint) - endpoint.held);
                 }
             }
-            if (endpoint.circuit.getState() != CircuitBreaker.State.CLOSED) {
+            if (endpoint.unavailable()) {
                 // Its deliveries may wait a long time: make them durable, so their events' offsets need not wait with them.
                 for (Delivery d : endpoint.ready) {
                     if (d.state == Delivery.State.READY && !d.parked) {
@@ -483,7 +484,7 @@ final class DeliveryEngine {
                     }
                 }
             }
-            while (endpoint.hasSlot() && !endpoint.ready.isEmpty()) {
+            while (!endpoint.paused && endpoint.hasSlot() && !endpoint.ready.isEmpty()) {
                 Delivery d = endpoint.ready.peekFirst();
                 if (d.state != Delivery.State.READY) {
                     endpoint.ready.pollFirst();
@@ -530,6 +531,10 @@ final class DeliveryEngine {
         d.attempts = attempt.request().attempt();
         d.last = result;
         Instant now = clock.instant();
+        if (result.verdict() != Verdict.DELIVERED) {
+            endpoint.lastError = result.describe();
+            endpoint.lastErrorAt = now;
+        }
         if (result.verdict() == Verdict.DELIVERED) {
             metrics.delivered(endpoint.name(), d.payload);
             LOG.debug("delivered {} to {} as {} after {} attempt(s)", d.key, d.endpoint, d.id, d.attempts);
@@ -713,6 +718,29 @@ final class DeliveryEngine {
         Map<TopicPartition, Integer> open = new HashMap<>();
         offsets.forEach((tp, tracker) -> open.put(tp, tracker.openCount()));
         return open;
+    }
+
+    /** An operator paused or resumed an endpoint (unknown names are ignored: another sink's endpoint, or a typo). */
+    void setPaused(String endpoint, boolean paused) {
+        EndpointQueue queue = endpoints.get(endpoint);
+        if (queue != null && queue.paused != paused) {
+            queue.paused = paused;
+            LOG.warn("endpoint {} {} by an operator{}", endpoint, paused ? "paused" : "resumed",
+                    paused ? ": its deliveries wait, nothing is attempted" : ": what waited goes now");
+        }
+    }
+
+    /** Each endpoint's state as this instance sees it, for {@code bookhook.endpoint-status}; written with the next commit. */
+    void report(String instance) {
+        Instant now = clock.instant();
+        for (EndpointQueue e : endpoints.values()) {
+            io.bookhook.schemas.EndpointReport report = new io.bookhook.schemas.EndpointReport(e.name(), instance, e.endpoint.target(),
+                    e.endpoint.filter().events().stream().map(io.bookhook.schemas.EventType::wireName).sorted().toList(),
+                    e.endpoint.filter().salons().stream().sorted().toList(), e.circuit.getState().name().toLowerCase(java.util.Locale.ROOT),
+                    e.paused, e.inFlight, e.held - e.inFlight, !e.spilled.isEmpty(), e.lastError, e.lastErrorAt, now);
+            writes.records.add(new ProducerRecord<>(topics.endpointStatus(), report.kafkaKey(),
+                    reportValues.serialize(topics.endpointStatus(), report)));
+        }
     }
 
     List<EndpointStatus> endpointStatus() {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster, EventFilter filter, double ratePerSecond) {
 
     /** The endpoint made from the seed's settings ({@code MAKE_WEBHOOK_URL}) when no endpoints file is given. */
-    public static final String DEFAULT_NAME = "make";
+    public static final String DEFAULT_NAME = io.bookhook.schemas.DeliveryRecord.SEED_ENDPOINT;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,40}");
 
@@ -34,9 +34,13 @@ public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster post
         this(name, url, maxInFlight, poster, EventFilter.ALL, 0);
     }
 
+    /** Scheme, host and port of its URL: what may be shown of it (the path is often a token). */
+    public String target() {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
+    }
+
     @Override
     public String toString() {
-        return "Endpoint[" + name + ", " + url.getScheme() + "://" + url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort())
-                + "/***, maxInFlight=" + maxInFlight + "]";
+        return "Endpoint[" + name + ", " + target() + "/***, maxInFlight=" + maxInFlight + "]";
     }
 }

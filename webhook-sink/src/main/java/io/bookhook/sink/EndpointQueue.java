@@ -25,6 +25,11 @@ final class EndpointQueue {
     int inFlight;
     /** Deliveries not yet final held in memory, in flight included. */
     int held;
+    /** Paused by an operator: nothing is attempted, not even a probe, until resumed. */
+    boolean paused;
+    /** The last attempt that did not deliver, and when, for operators. */
+    String lastError;
+    java.time.Instant lastErrorAt;
     /** Partitions of which some of this endpoint's waiting deliveries are in the delivery index only, to be read back in order. */
     final java.util.Set<Integer> spilled = new java.util.HashSet<>();
 
@@ -40,6 +45,11 @@ final class EndpointQueue {
 
     boolean hasSlot() {
         return inFlight < endpoint.maxInFlight();
+    }
+
+    /** Paused, or its circuit is not closed: its deliveries may wait long. */
+    boolean unavailable() {
+        return paused || circuit.getState() != CircuitBreaker.State.CLOSED;
     }
 
     /**

@@ -44,12 +44,15 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_FAILED_COMMITS = 10;
+    /** How often the sink reports each endpoint's health to bookhook.endpoint-status. */
+    static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     private final SinkSettings settings;
     private final Clock clock;
     private final Consumer<String, byte[]> consumer;
     private final RequestReader requests;
     private final Consumer<String, byte[]> restoreConsumer;
+    private final EndpointControlReader controls;
     private final SinkTransactions transactions;
     private final List<Endpoint> endpoints;
     private final SinkMetrics metrics = new SinkMetrics();
@@ -70,6 +73,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private int failedCommits;
     private Map<TopicPartition, OffsetAndMetadata> lastCommittedOffsets = Map.of();
     private Instant lastCommit = Instant.EPOCH;
+    private Instant lastReport = Instant.EPOCH;
     private boolean paused;
 
     public WebhookSink(SinkSettings settings) {
@@ -90,6 +94,8 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         this.requests = new RequestReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "requests")),
                 settings.topics().deliveryRequests());
         this.restoreConsumer = new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "index-restore"));
+        this.controls = new EndpointControlReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "endpoint-control")),
+                settings.topics().endpointControl());
         this.producer = new KafkaProducer<>(SinkKafkaClients.producer(settings));
         this.transactions = new SinkTransactions(producer);
         this.runner = new AttemptRunner(endpoints.stream().mapToInt(Endpoint::maxInFlight).sum());
@@ -118,10 +124,12 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                     .resolve(safe(settings.topics().deliveryIndex()) + "-" + indexId));
             restorer = new IndexRestorer(restoreConsumer, settings.topics().deliveryIndex(), index);
             producer.initTransactions();
+            Map<String, Boolean> paused = controls.catchUp(KAFKA_TIMEOUT);
             synchronized (lifecycle) {
                 engine = new DeliveryEngine(endpoints, settings.circuit(), settings.retry(), settings.goneHold(), settings.topics(),
                         index, clock, metrics, settings.maxBuffered());
             }
+            paused.forEach(engine::setPaused);
             consumer.subscribe(List.of(settings.topics().appointmentEvents()), new Rebalance());
             LOG.info("sink started: {} → {} as {}", settings.topics().appointmentEvents(), endpoints, settings.instanceId());
             while (!closing) {
@@ -153,9 +161,14 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : requests.poll()) {
             engine.acceptRequest(record);
         }
+        controls.poll().forEach(engine::setPaused);
         completeAttempts(runner.drain());
         for (DeliveryEngine.Attempt attempt : engine.startable()) {
             runner.submit(attempt);
+        }
+        if (!Duration.between(lastReport, clock.instant()).minus(REPORT_EVERY).isNegative()) {
+            lastReport = clock.instant();
+            engine.report(settings.instanceId());
         }
         if (!Duration.between(lastCommit, clock.instant()).minus(settings.commitInterval()).isNegative()) {
             commit();
@@ -330,6 +343,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             LOG.warn("closing the consumer failed: {}", e.toString());
         }
         requests.close();
+        controls.close();
         if (restorer != null) {
             restorer.close();
         } else {

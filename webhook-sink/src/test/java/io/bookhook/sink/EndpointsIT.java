@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several endpoints on the real broker (RELIABILITY 32): each gets exactly what its filters select, signed with its own
- * secret, under delivery ids of its own; one that refuses connections for a minute never delays the others.
+ * secret, under delivery ids of its own; one that refuses connections for a minute never delays the others; one paused
+ * stays paused through a restart and gets everything once when resumed.
  */
 class EndpointsIT {
 
@@ -108,6 +109,49 @@ class EndpointsIT {
                 sink.close();
             }
         }
+    }
+
+    @Test
+    void a_paused_endpoint_waits_through_a_restart_and_on_resume_gets_everything_once() throws Exception {
+        try (MockReceiver pausedOne = MockReceiver.start(MockReceiverConfig.defaults("p-secret"), quiet);
+             MockReceiver other = MockReceiver.start(MockReceiverConfig.defaults("o-secret"), quiet)) {
+            List<EndpointSettings> endpoints = List.of(endpoint("paused", pausedOne, "p-secret", SignatureMode.MAKE, Set.of(), Set.of()),
+                    endpoint("other", other, "o-secret", SignatureMode.MAKE, Set.of(), Set.of()));
+            control("paused", true);
+            WebhookSink sink = SinkTestKit.start(kit.settings(endpoints).build());
+            for (int id = 1; id <= 10; id++) {
+                kit.produceEvent(id, EventType.CREATED, 1, PARTITIONS);
+            }
+            await().atMost(SinkTestKit.WAIT).until(() -> other.deliveredCount() == 10);
+            // Restarted while paused: the pause is read back before anything is attempted.
+            sink.close();
+            sink = SinkTestKit.start(kit.settings(endpoints).build());
+            for (int id = 11; id <= 20; id++) {
+                kit.produceEvent(id, EventType.CREATED, 1, PARTITIONS);
+            }
+            await().atMost(SinkTestKit.WAIT).until(() -> other.deliveredCount() == 20);
+            await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().values().stream()
+                    .filter(r -> "paused".equals(r.endpoint()) && r.status() == DeliveryStatus.PENDING).count() == 20);
+            assertThat(pausedOne.received()).as("nothing reaches a paused endpoint, not even a probe").isEmpty();
+            try {
+                control("paused", false);
+
+                await().atMost(SinkTestKit.WAIT).until(() -> pausedOne.deliveredCount() >= 20);
+                Map<String, DeliveryRecord> ledger = kit.awaitSettled(40);
+                assertThat(ledger.values()).allMatch(r -> r.status() == DeliveryStatus.DELIVERED);
+                assertThat(pausedOne.received()).extracting(r -> r.header("X-Idempotency-Key")).doesNotHaveDuplicates().hasSize(20);
+                assertThat(other.received()).hasSize(20);
+            } finally {
+                sink.close();
+            }
+        }
+    }
+
+    /** What `bookhook pause` / `resume` write. */
+    private void control(String endpoint, boolean paused) {
+        kit.produceTo(kit.topics.endpointControl(), endpoint, io.bookhook.schemas.JsonSerde.of(io.bookhook.schemas.EndpointControl.class)
+                .serializer().serialize(kit.topics.endpointControl(),
+                        new io.bookhook.schemas.EndpointControl(endpoint, paused, java.util.UUID.randomUUID().toString(), Instant.now())));
     }
 
     private static EndpointSettings endpoint(String name, MockReceiver receiver, String secret, SignatureMode mode, Set<EventType> events,

@@ -54,6 +54,8 @@ final class SinkTestKit {
         kafka.createTopic(topics.deadLetter(), 1, Map.of());
         kafka.createTopic(topics.deliveryRequests(), partitions, Map.of());
         kafka.createTopic(topics.deliveryIndex(), partitions, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointControl(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointStatus(), 1, Map.of("cleanup.policy", "compact"));
     }
 
     SinkSettingsBuilder settings(URI receiver) {

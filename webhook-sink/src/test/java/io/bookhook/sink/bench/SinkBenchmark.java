@@ -283,6 +283,8 @@ public final class SinkBenchmark {
         kafka.createTopic(topics.deliveryIndex(), PARTITIONS, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(topics.deliveryLedger(), PARTITIONS, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(topics.deadLetter(), 1, Map.of());
+        kafka.createTopic(topics.endpointControl(), 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(topics.endpointStatus(), 1, Map.of("cleanup.policy", "compact"));
         return topics;
     }
 
