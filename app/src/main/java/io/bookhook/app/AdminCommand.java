@@ -2,6 +2,8 @@ package io.bookhook.app;
 
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.EndpointControls;
+import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.admin.AdminServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -44,11 +46,15 @@ final class AdminCommand extends OperatorCommand {
         // Not awaited: the admin answers /health/live at once and /health/ready once the ledger is read.
         LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
+        EndpointView endpoints = EndpointView.start(client, settings.topics());
+        EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());
         AdminServer server;
         try {
             server = AdminServer.start(new InetSocketAddress(bind, port), ledger,
-                    new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), registry);
+                    new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
         } catch (RuntimeException e) {
+            controls.close();
+            endpoints.close();
             requests.close();
             ledger.close();
             throw e;
@@ -57,6 +63,8 @@ final class AdminCommand extends OperatorCommand {
         out.flush();
         AutoCloseable all = () -> {
             server.close();
+            controls.close();
+            endpoints.close();
             requests.close();
             ledger.close();
         };

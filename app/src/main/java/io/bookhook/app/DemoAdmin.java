@@ -2,6 +2,8 @@ package io.bookhook.app;
 
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.EndpointControls;
+import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.admin.AdminServer;
 import io.micrometer.core.instrument.Metrics;
@@ -20,9 +22,15 @@ final class DemoAdmin implements AutoCloseable {
     private final AdminServer server;
     private final PrometheusMeterRegistry registry;
 
-    private DemoAdmin(LedgerView ledger, DeliveryRequests requests, AdminServer server, PrometheusMeterRegistry registry) {
+    private final EndpointView endpoints;
+    private final EndpointControls controls;
+
+    private DemoAdmin(LedgerView ledger, DeliveryRequests requests, EndpointView endpoints, EndpointControls controls, AdminServer server,
+                      PrometheusMeterRegistry registry) {
         this.ledger = ledger;
         this.requests = requests;
+        this.endpoints = endpoints;
+        this.controls = controls;
         this.server = server;
         this.registry = registry;
     }
@@ -33,9 +41,11 @@ final class DemoAdmin implements AutoCloseable {
         Metrics.addRegistry(registry);
         LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
+        EndpointView endpoints = EndpointView.start(client, settings.topics());
+        EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());
         AdminServer server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), ledger,
-                new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), registry);
-        return new DemoAdmin(ledger, requests, server, registry);
+                new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
+        return new DemoAdmin(ledger, requests, endpoints, controls, server, registry);
     }
 
     URI uri() {
@@ -45,6 +55,8 @@ final class DemoAdmin implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        controls.close();
+        endpoints.close();
         requests.close();
         ledger.close();
         Metrics.removeRegistry(registry);

@@ -1,10 +1,13 @@
 package io.bookhook.ledger.admin;
 
 import io.bookhook.ledger.DeliveryActions;
+import io.bookhook.ledger.EndpointControls;
+import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -19,7 +22,8 @@ public final class AdminServer implements AutoCloseable {
         this.endpoints = endpoints;
     }
 
-    public static AdminServer start(InetSocketAddress address, LedgerView view, DeliveryActions actions, PrometheusMeterRegistry registry) {
+    public static AdminServer start(InetSocketAddress address, LedgerView view, DeliveryActions actions, EndpointView endpoints,
+                                    EndpointControls controls, PrometheusMeterRegistry registry) {
         LedgerMetrics.bind(registry, view);
         HealthAndMetrics health = new HealthAndMetrics(new Readiness() {
             @Override
@@ -35,6 +39,7 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(HttpEndpoints.start(address, "bookhook-admin-http", 4, Map.of(
                 "/", new StaticFiles(),
                 "/api/", new DeliveriesApi(view, actions, registry),
+                "/api/endpoints", new EndpointsApi(view, endpoints, controls, Clock.systemUTC()),
                 "/metrics", health::metrics,
                 "/health/live", health::live,
                 "/health/ready", health::ready)));

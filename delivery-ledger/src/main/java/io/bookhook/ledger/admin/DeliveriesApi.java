@@ -65,9 +65,9 @@ final class DeliveriesApi implements HttpHandler {
             act(exchange, () -> actions.retry(deliveryId));
         } else if (method.equals("POST") && resend.matches()) {
             String appointmentId = Exchanges.decode(resend.group(1));
-            String event = Exchanges.query(exchange).get("event");
-            EventType eventType = event == null ? null : EventType.fromWireName(event);
-            act(exchange, () -> actions.resend(appointmentId, eventType));
+            Map<String, String> query = Exchanges.query(exchange);
+            EventType eventType = query.get("event") == null ? null : EventType.fromWireName(query.get("event"));
+            act(exchange, () -> actions.resend(appointmentId, eventType, query.get("endpoint")));
         } else if (method.equals("GET") && path.equals("/api/deliveries")) {
             list(exchange);
         } else if (method.equals("GET") && one.matches()) {
@@ -81,7 +81,8 @@ final class DeliveriesApi implements HttpHandler {
         requireReady();
         Map<String, String> query = Exchanges.query(exchange);
         DeliveryStatus status = query.containsKey("status") ? DeliveryStatus.fromWireName(query.get("status")) : null;
-        List<ObjectNode> deliveries = view.index().find(status, query.get("appointment")).stream().map(this::summary).toList();
+        List<ObjectNode> deliveries = view.index().find(status, query.get("appointment"), query.get("endpoint")).stream()
+                .map(this::summary).toList();
         Map<String, Object> counts = new LinkedHashMap<>();
         for (DeliveryStatus each : DeliveryStatus.values()) {
             counts.put(each.wireName(), view.index().count(each));
@@ -116,6 +117,7 @@ final class DeliveriesApi implements HttpHandler {
     /** A delivery without its payload (lists stay small), plus the request this admin made that the ledger does not show yet. */
     private ObjectNode summary(DeliveryRecord delivery) {
         ObjectNode node = Json.mapper().valueToTree(delivery);
+        node.put("endpoint", delivery.endpointName());
         node.remove("payload");
         pending.outstandingFor(delivery).ifPresent(request -> node.set("requested", Json.mapper().valueToTree(request)));
         return node;

@@ -26,10 +26,12 @@ async function getJson(url) {
 }
 
 async function loadList() {
-  const params = new URLSearchParams({
-    status: document.getElementById('filter-status').value,
-    appointment: document.getElementById('filter-appointment').value.trim()
-  });
+  const params = new URLSearchParams();
+  for (const [name, value] of [['status', document.getElementById('filter-status').value],
+    ['appointment', document.getElementById('filter-appointment').value.trim()],
+    ['endpoint', document.getElementById('filter-endpoint').value.trim()]]) {
+    if (value) params.set(name, value);
+  }
   try {
     const body = await getJson('api/deliveries?' + params);
     renderList(body.deliveries);
@@ -46,7 +48,7 @@ function renderList(deliveries) {
     const row = el('tr');
     row.dataset.deliveryId = d.delivery_id;
     if (d.delivery_id === selectedId) row.classList.add('selected');
-    row.append(el('td', d.delivery_id.substring(0, 8)), el('td', d.idempotency_key),
+    row.append(el('td', d.delivery_id.substring(0, 8)), el('td', d.endpoint, 'endpoint'), el('td', d.idempotency_key),
       el('td', d.status, 'status status-' + d.status), el('td', d.attempts, 'attempts'),
       el('td', d.last_response_code ?? '-'), el('td', d.reason), el('td', d.updated_at ?? '-'));
     const note = el('td');
@@ -65,8 +67,9 @@ async function showDetail(id) {
     document.getElementById('detail-id').textContent = d.delivery_id;
     const fields = document.getElementById('detail-fields');
     fields.replaceChildren();
-    for (const [label, value] of [['Idempotency key', d.idempotency_key], ['Appointment', d.appointment_id],
-      ['Event', d.event_type], ['Status', d.status], ['Attempts', d.attempts], ['Last response code', d.last_response_code],
+    for (const [label, value] of [['Endpoint', d.endpoint], ['Idempotency key', d.idempotency_key], ['Appointment', d.appointment_id],
+      ['Event', d.event_type], ['Status', d.status], ['Attempts', d.attempts], ['Next attempt', d.next_attempt_at],
+      ['Last response code', d.last_response_code],
       ['Last error', d.last_error], ['Response excerpt', d.response_excerpt], ['Reason', d.reason],
       ['Created', d.created_at], ['Updated', d.updated_at],
       ['Requested', d.requested ? d.requested.action + ' at ' + d.requested.requested_at : null]]) {
@@ -74,13 +77,15 @@ async function showDetail(id) {
     }
     const retry = document.getElementById('retry-button');
     const final = d.status === 'delivered' || d.status === 'skipped';
-    retry.disabled = final;
-    retry.title = final ? 'The receiver has it already: use Resend to send it again on purpose.' : '';
+    const underWay = d.status === 'pending' || d.status === 'retrying';
+    retry.disabled = final || underWay;
+    retry.title = final ? 'The receiver has it already: use Resend to send it again on purpose.'
+      : underWay ? 'The sink is still delivering it, one attempt at a time.' : '';
     retry.onclick = () => act('api/deliveries/' + encodeURIComponent(d.delivery_id) + '/retry');
     const resend = document.getElementById('resend-button');
-    resend.textContent = 'Resend ' + (d.event_type || 'all events') + ' of appointment ' + d.appointment_id;
-    resend.onclick = () => act('api/appointments/' + encodeURIComponent(d.appointment_id) + '/resend'
-      + (d.event_type ? '?event=' + encodeURIComponent(d.event_type) : ''));
+    resend.textContent = 'Resend ' + (d.event_type || 'all events') + ' of appointment ' + d.appointment_id + ' to ' + d.endpoint;
+    resend.onclick = () => act('api/appointments/' + encodeURIComponent(d.appointment_id) + '/resend?endpoint='
+      + encodeURIComponent(d.endpoint) + (d.event_type ? '&event=' + encodeURIComponent(d.event_type) : ''));
     document.getElementById('detail-same-key').replaceChildren(
       ...d.same_key.map(o => el('li', o.delivery_id + ' · ' + o.reason + ' · ' + o.status + ' · ' + o.attempts + ' attempt(s)')));
     document.getElementById('detail-payload').textContent = JSON.stringify(d.payload, null, 2);
@@ -102,10 +107,48 @@ async function act(url) {
   }
 }
 
+async function loadEndpoints() {
+  try {
+    const body = await getJson('api/endpoints');
+    document.querySelector('#endpoint-table tbody').replaceChildren(...body.endpoints.map(e => {
+      const row = el('tr');
+      row.dataset.endpoint = e.name;
+      const filters = (e.events.length ? e.events.join(',') : 'all events') + '; '
+        + (e.salons.length ? 'salons ' + e.salons.join(',') : 'all salons');
+      row.append(el('td', e.name), el('td', e.target ?? '-'), el('td', filters), el('td', e.circuit, 'circuit circuit-' + e.circuit),
+        el('td', e.paused ? 'yes' : 'no', 'paused'), el('td', e.in_flight, 'in-flight'), el('td', e.waiting + (e.spilled ? '+' : ''), 'waiting'),
+        el('td', e.delivered, 'delivered'), el('td', e.failed, 'failed'), el('td', e.sinks),
+        el('td', e.last_error ? e.last_error + ' (' + e.last_error_at + ')' : '-'));
+      const toggle = el('button', e.paused ? 'Resume' : 'Pause', 'toggle');
+      toggle.type = 'button';
+      toggle.onclick = () => control(e.name, e.paused ? 'resume' : 'pause');
+      const cell = el('td');
+      cell.append(toggle);
+      row.append(cell);
+      return row;
+    }));
+  } catch (error) {
+    say('Cannot list endpoints: ' + error.message, true);
+  }
+}
+
+async function control(name, action) {
+  try {
+    const response = await fetch('api/endpoints/' + encodeURIComponent(name) + '/' + action, {method: 'POST', headers: ACTION_HEADER});
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    say('endpoint ' + body.endpoint + (body.paused ? ' paused: its deliveries wait' : ' resumed: what waited goes now'));
+    await loadEndpoints();
+  } catch (error) {
+    say('Refused: ' + error.message, true);
+  }
+}
+
 document.getElementById('filters').addEventListener('submit', event => {
   event.preventDefault();
   loadList();
 });
 loadList();
-// The ledger keeps changing while the sink works: follow it.
-setInterval(() => { loadList(); if (selectedId) showDetail(selectedId); }, 3000);
+loadEndpoints();
+// The ledger and the endpoints keep changing while the sink works: follow them.
+setInterval(() => { loadList(); loadEndpoints(); if (selectedId) showDetail(selectedId); }, 3000);

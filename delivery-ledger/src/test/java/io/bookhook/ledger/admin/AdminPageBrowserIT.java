@@ -128,11 +128,63 @@ class AdminPageBrowserIT {
         }
     }
 
+    @Test
+    void should_show_each_endpoints_health_pause_one_and_resume_it_and_filter_deliveries_by_endpoint() throws Exception {
+        try (MockReceiver alpha = MockReceiver.start(MockReceiverConfig.defaults(SECRET), quiet());
+                MockReceiver beta = MockReceiver.start(MockReceiverConfig.defaults(SECRET), quiet());
+                WebhookSink sink = startSink(SinkSettings.builder(new HashMap<>(admin.broker.client())).endpoints(List.of(
+                        endpoint("alpha", alpha), endpoint("beta", beta))))) {
+            produceEvent(IdempotencyKey.of(51, EventType.CREATED));
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(40));
+            browser.get(admin.uri("/").toString());
+            // The sinks report every 5 s; the page follows every 3 s.
+            wait.until(driver -> cell(driver, "beta", ".circuit").equals("closed") && cell(driver, "beta", ".delivered").equals("1")
+                    && cell(driver, "alpha", ".delivered").equals("1"));
+
+            browser.findElement(By.cssSelector("tr[data-endpoint='beta'] button.toggle")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "endpoint beta paused"));
+            wait.until(driver -> cell(driver, "beta", ".paused").equals("yes"));
+            produceEvent(IdempotencyKey.of(52, EventType.CREATED));
+            wait.until(driver -> alpha.deliveredCount() == 2 && cell(driver, "beta", ".waiting").startsWith("1"));
+            assertThat(beta.deliveredCount()).as("nothing reaches the paused endpoint").isEqualTo(1);
+
+            browser.findElement(By.cssSelector("tr[data-endpoint='beta'] button.toggle")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "endpoint beta resumed"));
+            wait.until(driver -> beta.deliveredCount() == 2 && cell(driver, "beta", ".delivered").equals("2"));
+
+            browser.findElement(By.id("filter-endpoint")).sendKeys("beta");
+            browser.findElement(By.cssSelector("#filters button[type=submit]")).click();
+            wait.until(driver -> {
+                List<WebElement> endpoints = driver.findElements(By.cssSelector("#deliveries tbody td.endpoint"));
+                return endpoints.size() == 2 && endpoints.stream().allMatch(cell -> cell.getText().equals("beta"));
+            });
+            assertThat(beta.received()).extracting(r -> r.header("X-Idempotency-Key"))
+                    .containsExactly("appointment:51:created", "appointment:52:created");
+        }
+    }
+
+    private static String cell(WebDriver driver, String endpoint, String css) {
+        List<WebElement> cells = driver.findElements(By.cssSelector("tr[data-endpoint='" + endpoint + "'] td" + css));
+        return cells.isEmpty() ? "" : cells.get(0).getText();
+    }
+
+    private static io.bookhook.sink.EndpointSettings endpoint(String name, MockReceiver receiver) {
+        return new io.bookhook.sink.EndpointSettings(io.bookhook.sink.EndpointSettings.Origin.FILE, name, receiver.url(), SECRET,
+                io.bookhook.sink.SignatureMode.MAKE, List.of(), java.util.Set.of(), java.util.Set.of(), 10, 0);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
     private static final String SECRET = "browser-test-secret";
 
     private WebhookSink startSink(MockReceiver receiver) {
-        Map<String, String> client = new HashMap<>(admin.broker.client());
-        SinkSettings settings = SinkSettings.builder(receiver.url(), SECRET, client)
+        return startSink(SinkSettings.builder(receiver.url(), SECRET, new HashMap<>(admin.broker.client())));
+    }
+
+    private WebhookSink startSink(io.bookhook.sink.SinkSettingsBuilder builder) {
+        SinkSettings settings = builder
                 .allowPrivateTargets(true)
                 .topics(admin.broker.topics)
                 .groupId(admin.broker.topics.appointmentEvents() + "-sink")

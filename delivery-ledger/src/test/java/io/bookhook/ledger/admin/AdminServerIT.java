@@ -132,6 +132,22 @@ class AdminServerIT {
         assertThat(get("/etc/passwd").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void endpoints_are_listed_and_paused_or_resumed_only_with_the_action_header_and_a_valid_name() throws Exception {
+        HttpResponse<String> list = get("/api/endpoints");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(io.bookhook.schemas.Json.mapper().readTree(list.body()).path("endpoints").findValuesAsText("name")).contains("make");
+
+        assertThat(post("/api/endpoints/make/pause", false).statusCode()).isEqualTo(403);
+        assertThat(post("/api/endpoints/NOT%20A%20NAME/pause", true).statusCode()).isEqualTo(400);
+        HttpResponse<String> paused = post("/api/endpoints/make/pause", true);
+        assertThat(paused.statusCode()).isEqualTo(202);
+        assertThat(paused.body()).contains("\"paused\":true");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(
+                () -> get("/api/endpoints").body().contains("\"name\":\"make\",\"target\":null,\"circuit\":\"unknown\",\"paused\":true"));
+        assertThat(post("/api/endpoints/make/resume", true).body()).contains("\"paused\":false");
+    }
+
     private List<String> ids(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();
