@@ -22,6 +22,8 @@ import java.util.Optional;
 /** Reads every stage's settings from environment variables (the seed's names where it had them, else BOOKHOOK_*). */
 final class BookhookSettings {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BookhookSettings.class);
+
     private static final String TABLE_APPOINTMENT = "BOOKHOOK_TABLE_APPOINTMENT";
     private static final String TABLE_CUSTOMER = "BOOKHOOK_TABLE_CUSTOMER";
     private static final String TABLE_SALON = "BOOKHOOK_TABLE_SALON";
@@ -168,9 +170,7 @@ final class BookhookSettings {
     SinkSettings sink() {
         SinkSettingsBuilder builder;
         try {
-            builder = env.optional(SinkVariables.ENDPOINTS_FILE)
-                    .map(file -> SinkSettings.builder(env.kafkaClient()).endpoints(EndpointsFile.read(Path.of(file), env::optional)))
-                    .orElseGet(this::seedEndpoint);
+            builder = env.optional(SinkVariables.ENDPOINTS_FILE).map(this::fileEndpoints).orElseGet(this::seedEndpoint);
         } catch (IllegalArgumentException e) {
             // The file's checks name the endpoint and key to fix; their messages never carry secret values.
             throw new SettingsException(e.getMessage());
@@ -202,6 +202,17 @@ final class BookhookSettings {
             // The sink's own checks name the variable to fix; their messages never carry secret values.
             throw new SettingsException(e.getMessage());
         }
+    }
+
+    /** The endpoints of BOOKHOOK_ENDPOINTS_FILE; the seed's target, when still set, is named as not used (one line). */
+    private SinkSettingsBuilder fileEndpoints(String file) {
+        List<String> ignored = java.util.stream.Stream.of(SinkVariables.WEBHOOK_URL, SinkVariables.SECRET)
+                .filter(name -> env.optional(name).isPresent()).toList();
+        if (!ignored.isEmpty()) {
+            LOG.warn("{} is set, so {} {} not used: name the receiver in the file to keep posting there", SinkVariables.ENDPOINTS_FILE,
+                    String.join(" and ", ignored), ignored.size() == 1 ? "is" : "are");
+        }
+        return SinkSettings.builder(env.kafkaClient()).endpoints(EndpointsFile.read(Path.of(file), env::optional));
     }
 
     /** The seed's one endpoint: MAKE_WEBHOOK_URL, MAKE_WEBHOOK_SECRET, BOOKHOOK_SIGNATURE_MODE, its secrets, BOOKHOOK_MAX_IN_FLIGHT. */

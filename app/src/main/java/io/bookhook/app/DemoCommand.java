@@ -4,6 +4,9 @@ import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.ledger.LedgerReader;
 import io.bookhook.ledger.LedgerTable;
+import io.bookhook.sink.EndpointSettings;
+import io.bookhook.sink.EndpointsFile;
+import io.bookhook.sink.SinkVariables;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.sink.mockreceiver.MockReceiver;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,13 +56,23 @@ final class DemoCommand implements Callable<Integer> {
 
         out.println("bookhook demo");
         out.println("  logs of Kafka, Debezium and Postgres: " + logFile);
-        Optional<String> externalUrl = new Env(environment).optional("MAKE_WEBHOOK_URL");
-        if (new Env(environment).optional("MAKE_WEBHOOK_SECRET").isEmpty()) {
-            environment.put("MAKE_WEBHOOK_SECRET", DEMO_SECRET);
-            out.println("  MAKE_WEBHOOK_SECRET is not set: signing with the demo secret '" + DEMO_SECRET + "'");
+        Optional<String> endpointsFile = new Env(environment).optional(SinkVariables.ENDPOINTS_FILE);
+        Optional<String> externalUrl = endpointsFile.isPresent() ? Optional.empty() : new Env(environment).optional("MAKE_WEBHOOK_URL");
+        List<String> targets;
+        if (endpointsFile.isPresent()) {
+            List<EndpointSettings> endpoints = EndpointsFile.read(Path.of(endpointsFile.get()), new Env(environment)::optional);
+            targets = endpoints.stream().map(e -> e.url().toString()).toList();
+            out.println("  posting to the endpoints of " + SinkVariables.ENDPOINTS_FILE + ": "
+                    + endpoints.stream().map(EndpointSettings::name).collect(java.util.stream.Collectors.joining(", ")));
+        } else {
+            if (new Env(environment).optional("MAKE_WEBHOOK_SECRET").isEmpty()) {
+                environment.put("MAKE_WEBHOOK_SECRET", DEMO_SECRET);
+                out.println("  MAKE_WEBHOOK_SECRET is not set: signing with the demo secret '" + DEMO_SECRET + "'");
+            }
+            targets = externalUrl.map(List::of).orElse(List.of());
         }
-        if (externalUrl.isEmpty() || isLoopback(externalUrl.get())) {
-            // The receiver listens on loopback, which the sink refuses by default (SSRF protection).
+        if (targets.stream().allMatch(DemoCommand::isLoopback)) {
+            // The receivers listen on loopback, which the sink refuses by default (SSRF protection).
             environment.putIfAbsent("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
             out.println("  posting to loopback is allowed for the demo (BOOKHOOK_ALLOW_PRIVATE_TARGETS=true)");
         }
@@ -79,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
             environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve("streams").toString());
 
             MockReceiver receiver = null;
-            if (externalUrl.isEmpty()) {
+            if (externalUrl.isEmpty() && endpointsFile.isEmpty()) {
                 receiver = progress.step("mock receiver listening", () -> MockReceiver.start(
                         MockReceiverConfig.defaults(environment.get("MAKE_WEBHOOK_SECRET")).withPort(0)
                                 .withStandardSecrets(new Env(environment).list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS")), out));
@@ -90,12 +104,15 @@ final class DemoCommand implements Callable<Integer> {
                     Pipeline pipeline = Pipeline.start(settings, progress);
                     DemoAdmin admin = progress.step("admin page and metrics", () -> DemoAdmin.start(settings))) {
                 out.println("  admin page: " + admin.uri() + "  (metrics: " + admin.uri().resolve("metrics") + ")");
-                out.println("  posting to " + (externalUrl.isPresent() ? "MAKE_WEBHOOK_URL" : environment.get("MAKE_WEBHOOK_URL")));
+                if (endpointsFile.isEmpty()) {
+                    out.println("  posting to " + (externalUrl.isPresent() ? "MAKE_WEBHOOK_URL" : environment.get("MAKE_WEBHOOK_URL")));
+                }
                 out.println();
                 out.println("Booking: 1 salon, 2 stylists, 2 services, 3 customers, 3 appointments; confirming the first");
                 DemoData.Booked booked = new DemoData(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password())
                         .insertAndConfirm();
-                Map<String, DeliveryRecord> ledger = awaitDeliveries(settings, timeout);
+                int expected = DemoData.expectedDeliveries(settings.sink().endpoints());
+                Map<String, DeliveryRecord> ledger = awaitDeliveries(settings, expected, timeout);
                 out.println();
                 if (receiver != null && !receiver.received().isEmpty()) {
                     ReceivedRequest first = receiver.received().get(0);
@@ -111,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                             + admin.uri() + "; Ctrl-C stops.");
                     new java.util.concurrent.CountDownLatch(1).await();
                 }
-                return delivered == DemoData.EXPECTED_DELIVERIES ? 0 : 1;
+                return delivered == expected ? 0 : 1;
             }
         }
     }
@@ -125,7 +142,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, DeliveryRecord> awaitDeliveries(BookhookSettings settings, Duration timeout) throws InterruptedException {
+    private static Map<String, DeliveryRecord> awaitDeliveries(BookhookSettings settings, int expected, Duration timeout)
+            throws InterruptedException {
         LedgerReader reader = new LedgerReader(settings.env().kafkaClient(), settings.topics().deliveryLedger());
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, DeliveryRecord> ledger = Map.of();
@@ -133,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
             ledger = reader.snapshot(Duration.ofSeconds(5));
             long settled = ledger.values().stream()
                     .filter(r -> r.status() == DeliveryStatus.DELIVERED || r.status() == DeliveryStatus.FAILED).count();
-            if (settled >= DemoData.EXPECTED_DELIVERIES) {
+            if (settled >= expected) {
                 return ledger;
             }
             Thread.sleep(250);

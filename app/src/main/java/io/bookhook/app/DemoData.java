@@ -15,7 +15,24 @@ import java.time.Instant;
 final class DemoData {
 
     /** Three created events and one confirmed. */
-    static final int EXPECTED_DELIVERIES = 4;
+    /** Events the sample bookings derive: three created, one confirmed, all at the one salon (id 1 in a fresh schema). */
+    static final int CREATED_EVENTS = 3;
+    static final int CONFIRMED_EVENTS = 1;
+    static final String SALON_ID = "1";
+
+    /** Deliveries the sample bookings make: each endpoint gets the events its filters select. */
+    static int expectedDeliveries(java.util.List<io.bookhook.sink.EndpointSettings> endpoints) {
+        int total = 0;
+        for (io.bookhook.sink.EndpointSettings endpoint : endpoints) {
+            if (!endpoint.salons().isEmpty() && !endpoint.salons().contains(SALON_ID)) {
+                continue;
+            }
+            boolean all = endpoint.events().isEmpty();
+            total += (all || endpoint.events().contains(io.bookhook.schemas.EventType.CREATED) ? CREATED_EVENTS : 0)
+                    + (all || endpoint.events().contains(io.bookhook.schemas.EventType.CONFIRMED) ? CONFIRMED_EVENTS : 0);
+        }
+        return total;
+    }
 
     private final String jdbcUrl;
     private final String user;

@@ -125,6 +125,23 @@ class DockerComposeTest {
     }
 
     @Test
+    void the_endpoints_override_mounts_an_endpoints_file_the_sink_reads_with_the_secrets_it_names() throws IOException {
+        Map<String, Object> override = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.endpoints.yml")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sinkOverride = (Map<String, Object>) ((Map<String, Object>) interpolate(override.get("services"))).get("sink");
+        Map<String, String> env = environment("sink");
+        ((Map<?, ?>) sinkOverride.get("environment")).forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        String mount = String.valueOf(((List<?>) sinkOverride.get("volumes")).get(0));
+        String[] parts = mount.split(":");
+        assertThat(parts[1]).as("mounted where BOOKHOOK_ENDPOINTS_FILE points").isEqualTo(env.get("BOOKHOOK_ENDPOINTS_FILE"));
+        env.put("BOOKHOOK_ENDPOINTS_FILE", ROOT.resolve(parts[0]).toString());
+
+        assertThat(StageEnvironment.problems("docker-compose.endpoints.yml service sink", "sink", env)).isEmpty();
+        assertThat(io.bookhook.sink.EndpointsFile.read(ROOT.resolve(parts[0]), name -> java.util.Optional.ofNullable(env.get(name))))
+                .extracting(io.bookhook.sink.EndpointSettings::name).containsExactly("new-bookings", "salon-one");
+    }
+
+    @Test
     void every_service_command_is_one_the_cli_accepts() {
         for (String name : BOOKHOOK_SERVICES) {
             List<String> command = command(name);

@@ -7,6 +7,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.bookhook.app.StageSettingsProbe;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,11 @@ class HelmChartTest {
         return render(Map.of(), values);
     }
 
+    private static List<Map<String, Object>> renderEndpoints() throws URISyntaxException {
+        Path values = Path.of(Objects.requireNonNull(HelmChartTest.class.getResource("helm-values-endpoints.yaml")).toURI());
+        return render(Map.of(), values);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object node) {
         return (Map<String, Object>) node;
@@ -121,7 +127,32 @@ class HelmChartTest {
                 env.put(name, secretValue(documents, name, (String) ref.get("name"), (String) ref.get("key")));
             }
         }
+        if (env.containsKey("BOOKHOOK_ENDPOINTS_FILE")) {
+            env.put("BOOKHOOK_ENDPOINTS_FILE", mountedEndpointsFile(documents, container, env.get("BOOKHOOK_ENDPOINTS_FILE")).toString());
+        }
         return env;
+    }
+
+    /** The endpoints file as the pod sees it: the ConfigMap mounted at the path BOOKHOOK_ENDPOINTS_FILE names, copied to a file here. */
+    private static Path mountedEndpointsFile(List<Map<String, Object>> documents, Map<String, Object> container, String path) {
+        Map<String, Object> mount = list(container.get("volumeMounts")).stream().map(HelmChartTest::map)
+                .filter(m -> path.startsWith(m.get("mountPath") + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted where BOOKHOOK_ENDPOINTS_FILE points: " + path));
+        String configMapName = ofKind(documents, "Deployment").stream()
+                .flatMap(d -> list(at(d, "spec.template.spec.volumes")).stream().map(HelmChartTest::map))
+                .filter(v -> mount.get("name").equals(v.get("name")) && v.containsKey("configMap"))
+                .map(v -> (String) map(v.get("configMap")).get("name")).findFirst()
+                .orElseThrow(() -> new AssertionError("the volume at " + mount.get("mountPath") + " is not a ConfigMap"));
+        Map<String, Object> configMap = ofKind(documents, "ConfigMap").stream().filter(c -> configMapName.equals(at(c, "metadata.name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + configMapName));
+        String file = path.substring(((String) mount.get("mountPath")).length() + 1);
+        try {
+            Path copy = Files.createTempFile("endpoints-", ".yaml");
+            Files.writeString(copy, String.valueOf(map(configMap.get("data")).get(file)));
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String secretValue(List<Map<String, Object>> documents, String variable, String secret, String key) {
@@ -152,6 +183,24 @@ class HelmChartTest {
     void every_stage_starts_with_its_environment_and_sets_only_what_bookhook_reads() throws Exception {
         assertThat(problems(renderDefaults(), "default values:")).isEmpty();
         assertThat(problems(renderProduction(), "helm-values-production.yaml:")).isEmpty();
+        assertThat(problems(renderEndpoints(), "helm-values-endpoints.yaml:")).isEmpty();
+    }
+
+    @Test
+    void sink_endpoints_become_a_config_map_mounted_into_the_sink_with_the_secrets_they_name_from_secret_refs() throws Exception {
+        List<Map<String, Object>> documents = renderEndpoints();
+        Map<String, Object> sink = container(deployment(documents, "sink"));
+        Map<String, String> env = environment(documents, sink);
+
+        assertThat(env).containsKeys("BOOKHOOK_ENDPOINTS_FILE", "MAKE_BOOKINGS_SECRET", "CRM_SECRET")
+                .doesNotContainKeys("MAKE_WEBHOOK_URL", "MAKE_WEBHOOK_SECRET");
+        List<io.bookhook.sink.EndpointSettings> endpoints = io.bookhook.sink.EndpointsFile.read(Path.of(env.get("BOOKHOOK_ENDPOINTS_FILE")),
+                name -> java.util.Optional.ofNullable(env.get(name)));
+        assertThat(endpoints).extracting(e -> e.name() + " " + e.events() + " " + new java.util.TreeSet<>(e.salons()) + " " + e.maxInFlight() + " " + e.ratePerSecond())
+                .containsExactly("make-bookings [CREATED] [] 100 0.0", "crm [] [1, 7] 50 20.0");
+        assertThat(ofKind(documents, "Secret")).as("no webhook Secret when the endpoints name their own")
+                .noneMatch(secret -> map(secret.get("stringData")).containsKey("webhook-url"));
+        assertThat(String.valueOf(ofKind(documents, "ConfigMap"))).doesNotContain("signing-secret-value");
     }
 
     @Test
