@@ -70,14 +70,10 @@ final class EndpointsApi implements HttpHandler {
                     .put("paused", e.paused()).put("in_flight", e.inFlight()).put("waiting", e.waiting()).put("spilled", e.spilled())
                     .put("sinks", e.liveInstances()).put("delivered", e.delivered()).put("failed", e.failed()).put("pending", e.pending())
                     .put("last_error", e.lastError()).put("last_error_at", e.lastErrorAt() == null ? null : e.lastErrorAt().toString());
-            e.events().forEach(node.putArray("events")::add);
-            e.salons().forEach(node.putArray("salons")::add);
-            if (e.events().isEmpty()) {
-                node.putArray("events");
-            }
-            if (e.salons().isEmpty()) {
-                node.putArray("salons");
-            }
+            ArrayNode events = node.putArray("events");
+            e.events().forEach(events::add);
+            ArrayNode salons = node.putArray("salons");
+            e.salons().forEach(salons::add);
         }
         Exchanges.json(exchange, 200, Map.of("endpoints", all));
     }
