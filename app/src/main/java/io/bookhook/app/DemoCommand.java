@@ -4,11 +4,11 @@ import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.ledger.LedgerReader;
 import io.bookhook.ledger.LedgerTable;
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.sink.EndpointSettings;
 import io.bookhook.sink.EndpointsFile;
 import io.bookhook.sink.SinkVariables;
-import io.bookhook.schemas.DeliveryRecord;
-import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.sink.mockreceiver.MockReceiver;
 import io.bookhook.sink.mockreceiver.MockReceiverConfig;
 import io.bookhook.sink.mockreceiver.ReceivedRequest;
@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             List<EndpointSettings> endpoints = EndpointsFile.read(Path.of(endpointsFile.get()), new Env(environment)::optional);
             targets = endpoints.stream().map(e -> e.url().toString()).toList();
             out.println("  posting to the endpoints of " + SinkVariables.ENDPOINTS_FILE + ": "
-                    + endpoints.stream().map(EndpointSettings::name).collect(java.util.stream.Collectors.joining(", ")));
+                    + String.join(", ", endpoints.stream().map(EndpointSettings::name).toList()));
         } else {
             if (new Env(environment).optional("MAKE_WEBHOOK_SECRET").isEmpty()) {
                 environment.put("MAKE_WEBHOOK_SECRET", DEMO_SECRET);

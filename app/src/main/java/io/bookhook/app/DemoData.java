@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.schemas.EventType;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,8 +29,8 @@ final class DemoData {
                 continue;
             }
             boolean all = endpoint.events().isEmpty();
-            total += (all || endpoint.events().contains(io.bookhook.schemas.EventType.CREATED) ? CREATED_EVENTS : 0)
-                    + (all || endpoint.events().contains(io.bookhook.schemas.EventType.CONFIRMED) ? CONFIRMED_EVENTS : 0);
+            total += (all || endpoint.events().contains(EventType.CREATED) ? CREATED_EVENTS : 0)
+                    + (all || endpoint.events().contains(EventType.CONFIRMED) ? CONFIRMED_EVENTS : 0);
         }
         return total;
     }

@@ -6,6 +6,8 @@ import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EndpointReport;
+import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -80,7 +83,7 @@ final class DeliveryEngine {
     private final SinkMetrics metrics;
     private final LedgerRecords ledgerRecords;
     private final Serializer<IndexEntry> indexValues = JsonSerde.of(IndexEntry.class).serializer();
-    private final Serializer<io.bookhook.schemas.EndpointReport> reportValues = JsonSerde.of(io.bookhook.schemas.EndpointReport.class).serializer();
+    private final Serializer<EndpointReport> reportValues = JsonSerde.of(EndpointReport.class).serializer();
 
     private final Map<String, Delivery> active = new HashMap<>();
     private final Map<String, Delivery> doneUncommitted = new HashMap<>();
@@ -106,7 +109,7 @@ final class DeliveryEngine {
         for (Endpoint endpoint : endpoints) {
             CircuitBreaker breaker = circuit.breaker(endpoint.name(), clock);
             breaker.getEventPublisher().onStateTransition(event -> LOG.warn("endpoint {}: circuit {} ({})", endpoint.name(),
-                    event.getStateTransition().getToState().name().toLowerCase(java.util.Locale.ROOT), describe(event.getStateTransition())));
+                    event.getStateTransition().getToState().name().toLowerCase(Locale.ROOT), describe(event.getStateTransition())));
             this.endpoints.put(endpoint.name(), new EndpointQueue(endpoint, breaker, new TokenBucket(endpoint.ratePerSecond(), clock.instant())));
         }
         this.topics = topics;
@@ -301,7 +304,7 @@ final class DeliveryEngine {
         Delivery underway = active.get(id);
         if (underway != null) {
             LOG.info("request {}: delivery {} ({}) is under way ({}, {} attempt(s) so far); it gets no second attempt alongside",
-                    request.requestId(), id, item.idempotencyKey(), underway.state.name().toLowerCase(java.util.Locale.ROOT), underway.attempts);
+                    request.requestId(), id, item.idempotencyKey(), underway.state.name().toLowerCase(Locale.ROOT), underway.attempts);
             return;
         }
         Known known = known(id);
@@ -734,9 +737,9 @@ final class DeliveryEngine {
     void report(String instance) {
         Instant now = clock.instant();
         for (EndpointQueue e : endpoints.values()) {
-            io.bookhook.schemas.EndpointReport report = new io.bookhook.schemas.EndpointReport(e.name(), instance, e.endpoint.target(),
-                    e.endpoint.filter().events().stream().map(io.bookhook.schemas.EventType::wireName).sorted().toList(),
-                    e.endpoint.filter().salons().stream().sorted().toList(), e.circuit.getState().name().toLowerCase(java.util.Locale.ROOT),
+            EndpointReport report = new EndpointReport(e.name(), instance, e.endpoint.target(),
+                    e.endpoint.filter().events().stream().map(EventType::wireName).sorted().toList(),
+                    e.endpoint.filter().salons().stream().sorted().toList(), e.circuit.getState().name().toLowerCase(Locale.ROOT),
                     e.paused, e.inFlight, e.held - e.inFlight, !e.spilled.isEmpty(), e.lastError, e.lastErrorAt, now);
             writes.records.add(new ProducerRecord<>(topics.endpointStatus(), report.kafkaKey(),
                     reportValues.serialize(topics.endpointStatus(), report)));

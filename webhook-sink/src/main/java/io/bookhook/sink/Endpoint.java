@@ -1,5 +1,6 @@
 package io.bookhook.sink;
 
+import io.bookhook.schemas.DeliveryRecord;
 import java.net.URI;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster poster, EventFilter filter, double ratePerSecond) {
 
     /** The endpoint made from the seed's settings ({@code MAKE_WEBHOOK_URL}) when no endpoints file is given. */
-    public static final String DEFAULT_NAME = io.bookhook.schemas.DeliveryRecord.SEED_ENDPOINT;
+    public static final String DEFAULT_NAME = DeliveryRecord.SEED_ENDPOINT;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,40}");
 

@@ -79,7 +79,7 @@ public record EndpointSettings(Origin origin, String name, URI url, String secre
         if (!url.isAbsolute() || url.getHost() == null || !WEB_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))) {
             // Only the scheme and host are echoed: the rest of a Make.com URL is its access token.
             throw new IllegalArgumentException(label(origin, name, "url") + " must be an absolute http(s) URL with a host, was "
-                    + url.getScheme() + "://" + url.getHost() + "/…");
+                    + (url.getScheme() == null ? "a relative URL" : url.getScheme() + "://" + (url.getHost() == null ? "" : url.getHost()) + "/…"));
         }
         Objects.requireNonNull(mode, label(origin, name, "signature") + " must be set");
         if (mode.make() && (secret == null || secret.isBlank())) {

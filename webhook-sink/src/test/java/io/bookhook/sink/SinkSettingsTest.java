@@ -100,7 +100,7 @@ class SinkSettingsTest {
         assertThatThrownBy(() -> SinkSettings.builder(URI.create("ftp://host/x"), "s", KAFKA).build())
                 .hasMessage("MAKE_WEBHOOK_URL must be an absolute http(s) URL with a host, was ftp://host/…");
         assertThatThrownBy(() -> SinkSettings.builder(URI.create("/relative/token"), "s", KAFKA).build())
-                .hasMessage("MAKE_WEBHOOK_URL must be an absolute http(s) URL with a host, was null://null/…");
+                .hasMessage("MAKE_WEBHOOK_URL must be an absolute http(s) URL with a host, was a relative URL");
     }
 
     @ParameterizedTest
