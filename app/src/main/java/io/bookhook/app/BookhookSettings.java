@@ -143,7 +143,7 @@ final class BookhookSettings {
                 env.string("BOOKHOOK_CAPTURE_OFFSET_TOPIC", "bookhook.capture-offsets"),
                 env.kafkaClient(),
                 topics(),
-                env.duration("BOOKHOOK_CAPTURE_POLL_INTERVAL", Duration.ofMillis(50)),
+                env.duration("BOOKHOOK_CAPTURE_POLL_INTERVAL", Duration.ofMillis(10)),
                 env.duration("BOOKHOOK_HEARTBEAT_INTERVAL", Duration.ofSeconds(10)));
     }
 
@@ -154,7 +154,7 @@ final class BookhookSettings {
                 topics(),
                 tableMapping(),
                 env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),
-                env.duration("BOOKHOOK_DERIVE_COMMIT_INTERVAL", Duration.ofMillis(100)),
+                env.duration("BOOKHOOK_DERIVE_COMMIT_INTERVAL", Duration.ofMillis(20)),
                 stateDir());
     }
 

@@ -56,8 +56,24 @@ final class Pipeline implements AutoCloseable {
             Thread worker = new Thread(sink, "bookhook-sink");
             worker.setDaemon(true);
             worker.start();
+            awaitPartitions(sink);
             return null;
         });
+    }
+
+    /** Until the sink's group gave it its partitions: events before that would wait for the join, not for delivery. */
+    private static void awaitPartitions(WebhookSink sink) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (sink.partitionsOwned() == 0) {
+            if (sink.stopped().isDone()) {
+                sink.stopped().join();
+                throw new IllegalStateException("the sink stopped before it was given partitions");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sink was given no partitions within " + START_TIMEOUT);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static void awaitRunning(DeriveStreams derive) throws InterruptedException {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.embedded.TopicReader;
 import io.bookhook.ledger.LedgerReader;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EndpointReport;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
@@ -22,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,6 +163,8 @@ class OperationsWithSinkTest {
         OperatorFixture.Run pause = OperatorFixture.run(new PauseCommand(fixture.environment), "make");
         assertThat(pause.exitCode()).as(pause.err()).isZero();
         assertThat(pause.out()).startsWith("endpoint make paused");
+        // The sink reads the pause and the events from different topics: an event may overtake the pause until it is in effect.
+        await().atMost(WAIT).until(() -> sinkReportsPaused("make"));
         produceEvent(held, DAY);
         Map<String, String> paused = await().atMost(WAIT).until(() -> endpointRow("make"),
                 row -> row != null && row.get("PAUSED").equals("yes") && row.get("WAITING").startsWith("1"));
@@ -176,6 +182,14 @@ class OperationsWithSinkTest {
         assertThat(OperatorFixture.run(new DeliveriesCommand(fixture.environment), "--endpoint", "crm").out())
                 .isEqualTo("no deliveries match --endpoint crm" + System.lineSeparator());
         assertThat(OperatorFixture.run(new PauseCommand(fixture.environment), "CRM!").exitCode()).as("a bad name").isEqualTo(2);
+    }
+
+    /** Whether the sink's latest report on {@code bookhook.endpoint-status} says it holds {@code endpoint} paused. */
+    private boolean sinkReportsPaused(String endpoint) {
+        List<ConsumerRecord<String, EndpointReport>> reports = TopicReader.readAtLeast(fixture.kafka.bootstrapServers(),
+                fixture.topics.endpointStatus(), 0, new StringDeserializer(), JsonSerde.of(EndpointReport.class).deserializer(), Duration.ZERO);
+        return reports.stream().map(ConsumerRecord::value).filter(report -> report.endpoint().equals(endpoint))
+                .max(java.util.Comparator.comparing(EndpointReport::reportedAt)).map(EndpointReport::paused).orElse(false);
     }
 
     /** The row of `bookhook endpoints` for {@code name}, by column; null when it is not listed. */

@@ -41,6 +41,8 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
                 acks.add(producer.send(new ProducerRecord<>(topics.cdcTopic(table), bytes(record.key()), bytes(record.value()))));
             }
         }
+        // The batch is acknowledged before the next is taken anyway: send it now instead of lingering for more.
+        producer.flush();
         for (Future<RecordMetadata> ack : acks) {
             try {
                 ack.get();

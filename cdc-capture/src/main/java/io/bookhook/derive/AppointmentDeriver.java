@@ -3,12 +3,16 @@ package io.bookhook.derive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -20,13 +24,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Derives created / confirmed events from the appointment change stream. What was derived per appointment
  * lives in a state store (never in the booking app's tables, never inferred from a before-image), so each
  * event type leaves once. Events wait in a second store, in order per appointment, until their related rows
- * have arrived or the grace time ran out.
+ * have arrived or the grace time ran out; the appointments with waiting events are also kept in memory, so they are
+ * looked at again every few milliseconds without scanning the store.
  */
 final class AppointmentDeriver implements Processor<byte[], byte[], Object, Object> {
 
     static final String STATE_STORE = "appointment-state";
     static final String PENDING_STORE = "pending-events";
-    private static final Duration PUNCTUATE_EVERY = Duration.ofMillis(200);
+    /**
+     * How soon a waiting event notices that its related rows arrived. Scheduled only while something waits: each
+     * punctuation also makes Kafka Streams halve how many records it processes between two looks at the clock.
+     */
+    private static final Duration RECHECK_EVERY = Duration.ofMillis(20);
 
     private final TableMapping mapping;
     private final DeriveRules rules;
@@ -38,6 +47,9 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private KeyValueStore<String, AppointmentState> states;
     private KeyValueStore<String, PendingEvent.Queue> pending;
     private RelatedRows relatedRows;
+    /** Appointments with events in the pending store; the store is the truth, this saves scanning it. */
+    private final Set<String> waitingAppointments = new LinkedHashSet<>();
+    private Cancellable recheck;
 
     AppointmentDeriver(TableMapping mapping, Duration grace, DeriveMetrics metrics) {
         this.metrics = metrics;
@@ -53,7 +65,20 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         this.states = context.getStateStore(STATE_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
         this.relatedRows = new RelatedRowStores(context, mapping);
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushAll);
+        try (KeyValueIterator<String, PendingEvent.Queue> all = pending.all()) {
+            all.forEachRemaining(entry -> waitingAppointments.add(entry.key));
+        }
+        scheduleRecheck();
+    }
+
+    /** Rechecks waiting events every {@link #RECHECK_EVERY} while there are any, and not at all when there are none. */
+    private void scheduleRecheck() {
+        if (!waitingAppointments.isEmpty() && recheck == null) {
+            recheck = context.schedule(RECHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushWaiting);
+        } else if (waitingAppointments.isEmpty() && recheck != null) {
+            recheck.cancel();
+            recheck = null;
+        }
     }
 
     @Override
@@ -62,7 +87,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             return; // the tombstone after a delete: nothing to derive
         }
         try {
-            derive(RawChange.parse(record.value()));
+            derive(RawChange.parse(record.value()), record.timestamp());
         } catch (BadChangeException e) {
             metrics.deadLettered();
             context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
@@ -70,7 +95,8 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         }
     }
 
-    private void derive(RawChange change) throws BadChangeException {
+    /** {@code capturedAtMillis}: the raw record's timestamp, set when capture wrote it. */
+    private void derive(RawChange change, long capturedAtMillis) throws BadChangeException {
         if (change.op() == RawChange.Operation.DELETE || change.op() == RawChange.Operation.TRUNCATE
                 || change.op() == RawChange.Operation.MESSAGE) {
             return;
@@ -94,27 +120,26 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         if (outcome.emit().isEmpty()) {
             return;
         }
-        List<PendingEvent> queue = new ArrayList<>(queueOf(id));
+        List<PendingEvent> queue = new ArrayList<>(waitingAppointments.contains(id) ? queueOf(id) : List.of());
         long now = context.currentSystemTimeMs();
         for (EventType type : outcome.emit()) {
-            queue.add(new PendingEvent(type, change.commitTime(), row, now));
+            queue.add(new PendingEvent(type, change.commitTime(), row, now, capturedAtMillis));
         }
         metrics.queued(outcome.emit().size());
-        flush(id, queue, now);
+        flush(id, queue, now, false);
     }
 
-    private void flushAll(long now) {
-        List<KeyValue<String, PendingEvent.Queue>> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, PendingEvent.Queue> all = pending.all()) {
-            all.forEachRemaining(waiting::add);
-        }
-        for (KeyValue<String, PendingEvent.Queue> entry : waiting) {
-            flush(entry.key, entry.value.events(), now);
+    private void flushWaiting(long now) {
+        for (String appointmentId : List.copyOf(waitingAppointments)) {
+            flush(appointmentId, queueOf(appointmentId), now, true);
         }
     }
 
-    /** Emits the head of the queue while it can be assembled; what is left keeps its order for the next try. */
-    private void flush(String appointmentId, List<PendingEvent> queue, long now) {
+    /**
+     * Emits the head of the queue while it can be assembled; what is left keeps its order for the next try.
+     * {@code stored}: the queue is exactly what the pending store holds, so nothing is written when nothing left.
+     */
+    private void flush(String appointmentId, List<PendingEvent> queue, long now, boolean stored) {
         int sent = 0;
         for (PendingEvent event : queue) {
             boolean graceExpired = now - event.waitingSinceMillis() >= grace.toMillis();
@@ -124,16 +149,22 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             }
             AppointmentEvent out = assembled.get();
             metrics.derived(out);
-            context.forward(new Record<>(out.idempotencyKey(), out, event.occurredAt().toEpochMilli()), DeriveTopology.EVENTS_SINK);
+            long derivedAt = System.currentTimeMillis();
+            metrics.spans(event.occurredAt().toEpochMilli(), event.capturedAtMillis(), derivedAt);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(EventHeaders.DERIVED_AT, EventHeaders.millis(derivedAt));
+            context.forward(new Record<>(out.idempotencyKey(), out, event.occurredAt().toEpochMilli(), headers), DeriveTopology.EVENTS_SINK);
             sent++;
         }
-        if (sent == queue.size()) {
-            if (!queue.isEmpty() || pending.get(appointmentId) != null) {
-                pending.delete(appointmentId);
+        if (sent < queue.size()) {
+            if (sent > 0 || !stored) {
+                pending.put(appointmentId, new PendingEvent.Queue(queue.subList(sent, queue.size())));
             }
-        } else {
-            pending.put(appointmentId, new PendingEvent.Queue(queue.subList(sent, queue.size())));
+            waitingAppointments.add(appointmentId);
+        } else if (waitingAppointments.remove(appointmentId)) {
+            pending.delete(appointmentId);
         }
+        scheduleRecheck();
     }
 
     private List<PendingEvent> queueOf(String appointmentId) {

@@ -4,15 +4,23 @@ import io.bookhook.schemas.AppointmentEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters an operator watches: events derived, events that went out with related rows missing, dead letters. */
+/**
+ * What an operator watches on derive: events derived, events that went out with related rows missing, dead letters,
+ * and the first two spans of an event's way (commit→captured, captured→derived) as histograms.
+ */
 final class DeriveMetrics {
 
     private final MeterRegistry registry;
     private final Counter incomplete;
     private final Counter deadLettered;
     private final AtomicLong waiting = new AtomicLong();
+    private final Timer commitToCaptured;
+    private final Timer capturedToDerived;
 
     DeriveMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,6 +30,32 @@ final class DeriveMetrics {
                 .description("Appointment changes sent to the dead-letter topic").register(registry);
         Gauge.builder("bookhook.derive.waiting.events", waiting, count -> Math.max(0, count.get()))
                 .description("Events of this instance waiting for their related rows").register(registry);
+        this.commitToCaptured = latency(registry, "commit_to_captured",
+                "From the commit in Postgres to capture writing the change to Kafka (Debezium's stream and poll)");
+        this.capturedToDerived = latency(registry, "captured_to_derived",
+                "From capture writing the change to derive emitting its event (reading, related rows, the wait for them)");
+    }
+
+    /**
+     * One span of an event's way from the commit in Postgres to the receiver, as a histogram: {@code
+     * bookhook_pipeline_latency_seconds_bucket{span="…"}}. The sink adds {@code derived_to_delivered}.
+     */
+    static Timer latency(MeterRegistry registry, String span, String description) {
+        return Timer.builder("bookhook.pipeline.latency").tag("span", span).description(description)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+
+    /**
+     * The spans of one emitted event. The three times come from three clocks (Postgres, capture, derive); a span a
+     * skewed clock makes negative counts as zero.
+     */
+    void spans(long committedAtMillis, long capturedAtMillis, long derivedAtMillis) {
+        if (capturedAtMillis <= 0) {
+            return; // waited in the store from before capture times were kept
+        }
+        commitToCaptured.record(Math.max(0, capturedAtMillis - committedAtMillis), TimeUnit.MILLISECONDS);
+        capturedToDerived.record(Math.max(0, derivedAtMillis - capturedAtMillis), TimeUnit.MILLISECONDS);
     }
 
     void queued(int events) {

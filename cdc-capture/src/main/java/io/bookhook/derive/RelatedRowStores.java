@@ -3,6 +3,10 @@ package io.bookhook.derive;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -14,8 +18,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class RelatedRowStores implements RelatedRows {
 
+    private static final Pattern INTEGER_ID = Pattern.compile("-?\\d{1,18}");
+    /** Enough for the salons, stylists, services and the customers booking now; bounded so history never piles up. */
+    static final int PARSED_ROWS_KEPT = 10_000;
+
     private final ProcessorContext<?, ?> context;
     private final TableMapping mapping;
+    /**
+     * The last rows parsed, with the raw change they came from: most events name a salon, stylist and service seen a
+     * moment ago, and parsing their changes again was most of derive's time in a backlog.
+     */
+    private final Map<String, ParsedRow> parsed = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ParsedRow> eldest) {
+            return size() > PARSED_ROWS_KEPT;
+        }
+    };
+
+    private record ParsedRow(byte[] change, ObjectNode row) {
+    }
 
     RelatedRowStores(ProcessorContext<?, ?> context, TableMapping mapping) {
         this.context = context;
@@ -26,6 +47,7 @@ final class RelatedRowStores implements RelatedRows {
         return "rows-" + table;
     }
 
+    /** The row is shared with later lookups of the same change: read it, copy it to change it. */
     @Override
     public ObjectNode find(String table, String id) {
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName(table));
@@ -33,18 +55,26 @@ final class RelatedRowStores implements RelatedRows {
         if (change == null) {
             return null;
         }
-        try {
-            RawChange parsed = RawChange.parse(change);
-            return parsed.op() == RawChange.Operation.DELETE ? null : parsed.after();
-        } catch (BadChangeException e) {
-            return null;
+        String cacheKey = table + '/' + id;
+        ParsedRow known = parsed.get(cacheKey);
+        if (known != null && Arrays.equals(known.change(), change)) {
+            return known.row();
         }
+        ObjectNode row;
+        try {
+            RawChange raw = RawChange.parse(change);
+            row = raw.op() == RawChange.Operation.DELETE ? null : raw.after();
+        } catch (BadChangeException e) {
+            row = null;
+        }
+        parsed.put(cacheKey, new ParsedRow(change, row));
+        return row;
     }
 
     /** Debezium's JSON key of a single-column primary key, byte for byte: {@code {"id":5}}. */
     private byte[] debeziumKey(String id) {
         ObjectNode key = Json.mapper().createObjectNode();
-        if (id.matches("-?\\d{1,18}")) {
+        if (INTEGER_ID.matcher(id).matches()) {
             key.put(mapping.idColumn(), Long.parseLong(id));
         } else {
             key.put(mapping.idColumn(), id);

@@ -6,6 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @FunctionalInterface
 interface RelatedRows {
 
-    /** The row, or null when it has not reached the topology (or was deleted). */
+    /** The row, or null when it has not reached the topology (or was deleted); shared, so copy it before changing it. */
     ObjectNode find(String table, String id);
 }

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSchemas;
 import io.bookhook.schemas.JsonSerde;
@@ -17,9 +19,11 @@ import io.bookhook.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -145,10 +149,10 @@ class DeriveTopologyTest {
         assertThat(metrics.get("bookhook.derive.waiting.events").gauge().value()).isEqualTo(1.0);
 
         relatedRowsArrive();
-        driver.advanceWallClockTime(Duration.ofMillis(250));
+        driver.advanceWallClockTime(Duration.ofMillis(20));
 
         List<TestRecord<String, AppointmentEvent>> out = output();
-        assertThat(out).hasSize(1);
+        assertThat(out).as("looked at again 20 ms later, not at a slow scan").hasSize(1);
         assertThat(out.get(0).value().customer().get("name").asText()).isEqualTo("Mei");
         assertThat(out.get(0).value().missing()).isEmpty();
         assertThat(metrics.get("bookhook.derive.waiting.events").gauge().value()).isZero();
@@ -286,6 +290,41 @@ class DeriveTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(250));
 
         assertThat(outputKeys()).containsExactly("appointment:1:created", "appointment:1:confirmed");
+    }
+
+    @Test
+    void a_related_row_changed_after_an_event_appears_as_changed_in_the_next_event() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
+        customers.pipeInput(key(10), change("u", customer(10, "0912-345-4567").put("name", "Mei Lin")));
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
+        customers.pipeInput(key(10), change("d", null));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
+
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).extracting(event -> event.value().customer().get("name").asText())
+                .as("the rows parsed before are reused only while their change is the same").containsExactly("Mei", "Mei Lin");
+        assertThat(metrics.get("bookhook.derive.waiting.events").gauge().value()).as("the deleted customer is not found").isEqualTo(1.0);
+    }
+
+    @Test
+    void each_event_carries_when_it_was_derived_and_records_its_commit_to_captured_and_captured_to_derived_spans() {
+        relatedRowsArrive();
+        Instant captured = ChangeEvents.COMMIT.plusMillis(40);
+        long before = System.currentTimeMillis();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")), captured);
+
+        TestRecord<String, AppointmentEvent> event = output().get(0);
+        assertThat(event.timestamp()).as("the record time stays the commit time, which replay seeks by")
+                .isEqualTo(ChangeEvents.COMMIT.toEpochMilli());
+        long derivedAt = EventHeaders.millis(event.headers().lastHeader(EventHeaders.DERIVED_AT).value()).orElseThrow();
+        assertThat(derivedAt).isBetween(before, System.currentTimeMillis());
+        Timer commitToCaptured = metrics.get("bookhook.pipeline.latency").tag("span", "commit_to_captured").timer();
+        assertThat(commitToCaptured.count()).isOne();
+        assertThat(commitToCaptured.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40.0);
+        Timer capturedToDerived = metrics.get("bookhook.pipeline.latency").tag("span", "captured_to_derived").timer();
+        assertThat(capturedToDerived.count()).isOne();
+        assertThat(capturedToDerived.totalTime(TimeUnit.MILLISECONDS)).isEqualTo((double) (derivedAt - captured.toEpochMilli()));
     }
 
     private static String reason(TestRecord<byte[], byte[]> record) {

@@ -52,6 +52,8 @@ final class Delivery {
     long parkedInDrain;
     /** Delivered or failed, once {@link State#DONE}. */
     DeliveryStatus outcome;
+    /** When derive emitted its event (epoch ms, from the event's header); 0 when unknown (requests, resumed deliveries). */
+    long derivedAtMillis;
 
     Delivery(String id, String endpoint, IdempotencyKey key, int partition, DeliveryReason reason, boolean singleAttempt,
              Instant createdAt, byte[] body, JsonNode payload, int attempts) {

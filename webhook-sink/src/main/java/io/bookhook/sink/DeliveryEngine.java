@@ -7,6 +7,7 @@ import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EndpointReport;
+import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,6 +265,8 @@ final class DeliveryEngine {
         DeliveryReason reason = known.status() == DeliveryStatus.FAILED ? DeliveryReason.REPLAY : DeliveryReason.EVENT;
         Delivery delivery = new Delivery(id, endpoint.name(), event.key(), source.partition(), reason, false, clock.instant(),
                 record.value(), event.payload(), 0);
+        Header derivedAt = record.headers().lastHeader(EventHeaders.DERIVED_AT);
+        delivery.derivedAtMillis = derivedAt == null ? 0 : EventHeaders.millis(derivedAt.value()).orElse(0);
         start(delivery, source, record.offset());
     }
 
@@ -539,7 +543,7 @@ final class DeliveryEngine {
             endpoint.lastErrorAt = now;
         }
         if (result.verdict() == Verdict.DELIVERED) {
-            metrics.delivered(endpoint.name(), d.payload);
+            metrics.delivered(endpoint.name(), d.payload, d.derivedAtMillis);
             LOG.debug("delivered {} to {} as {} after {} attempt(s)", d.key, d.endpoint, d.id, d.attempts);
             finish(d, DeliveryStatus.DELIVERED);
         } else if (result.gone()) {

@@ -47,15 +47,17 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
     private final Path directory;
     private final Options options;
     private final LRUCache cache;
+    private final BloomFilter filter;
     private final WriteOptions writes;
     private final RocksDB db;
     private final Serializer<IndexEntry> serializer = JsonSerde.of(IndexEntry.class).serializer();
     private final Deserializer<IndexEntry> deserializer = JsonSerde.of(IndexEntry.class).deserializer();
 
-    private DeliveryIndex(Path directory, Options options, LRUCache cache, WriteOptions writes, RocksDB db) {
+    private DeliveryIndex(Path directory, Options options, LRUCache cache, BloomFilter filter, WriteOptions writes, RocksDB db) {
         this.directory = directory;
         this.options = options;
         this.cache = cache;
+        this.filter = filter;
         this.writes = writes;
         this.db = db;
     }
@@ -68,10 +70,11 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
             throw new UncheckedIOException("cannot create the delivery index directory " + directory, e);
         }
         LRUCache cache = new LRUCache(16L * 1024 * 1024);
+        BloomFilter filter = new BloomFilter(10, false);
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 // Most lookups are for deliveries never seen (every new event): a Bloom filter answers those from memory.
-                .setFilterPolicy(new BloomFilter(10, false));
+                .setFilterPolicy(filter);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setTableFormatConfig(table)
@@ -83,10 +86,11 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         // in one batch), and restoring reads the index topic from that older position.
         WriteOptions writes = new WriteOptions().setDisableWAL(true);
         try {
-            return new DeliveryIndex(directory, options, cache, writes, RocksDB.open(options, directory.toString()));
+            return new DeliveryIndex(directory, options, cache, filter, writes, RocksDB.open(options, directory.toString()));
         } catch (RocksDBException e) {
             options.close();
             cache.close();
+            filter.close();
             writes.close();
             throw new IllegalStateException("cannot open the delivery index in " + directory + ": " + e.getMessage()
                     + " (is another sink with the same BOOKHOOK_SINK_INSTANCE_ID running on this host?)", e);
@@ -197,5 +201,6 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         writes.close();
         options.close();
         cache.close();
+        filter.close();
     }
 }

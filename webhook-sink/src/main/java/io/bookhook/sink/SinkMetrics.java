@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -36,6 +37,7 @@ final class SinkMetrics {
     private final Map<String, Timer> commitToDelivery = new ConcurrentHashMap<>();
     private final Map<String, Timer> attempts = new ConcurrentHashMap<>();
     private final Map<String, DeliveryEngine.EndpointStatus> status;
+    private final Timer derivedToDelivered;
 
     SinkMetrics() {
         this(Metrics.globalRegistry);
@@ -46,6 +48,11 @@ final class SinkMetrics {
         this.status = STATUS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
         this.deadLetters = Counter.builder("bookhook.dead.letters").tag("stage", "sink")
                 .description("Records the sink could not read, sent to the dead-letter topic").register(registry);
+        // The last span of bookhook_pipeline_latency_seconds; derive records commit_to_captured and captured_to_derived.
+        this.derivedToDelivered = Timer.builder("bookhook.pipeline.latency").tag("span", "derived_to_delivered")
+                .description("From derive emitting the event to the receiver's 2xx (the sink's read, queue and attempts)")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
     }
 
     /** Registers the per-endpoint gauges (once per registry), which read what {@link #endpoints} last published. */
@@ -84,16 +91,25 @@ final class SinkMetrics {
     }
 
     /** From the change's commit in Postgres ({@code occurred_at} of the payload) to now, when the receiver said 2xx. */
-    void delivered(String endpoint, JsonNode payload) {
+    /**
+     * A 2xx: commit→delivery per endpoint (from the payload's {@code occurred_at}), and the pipeline's last span,
+     * derived→delivered (from the event's {@code bookhook.derived-at} header; 0 when it had none).
+     */
+    void delivered(String endpoint, JsonNode payload, long derivedAtMillis) {
+        long now = System.currentTimeMillis();
+        if (derivedAtMillis > 0) {
+            derivedToDelivered.record(Math.max(0, now - derivedAtMillis), TimeUnit.MILLISECONDS);
+        }
         JsonNode occurredAt = payload == null ? null : payload.get("occurred_at");
         if (occurredAt == null || !occurredAt.isTextual()) {
             return;
         }
         try {
-            Duration since = Duration.between(Instant.parse(occurredAt.asText()), Instant.now());
-            if (!since.isNegative()) {
+            long since = now - Instant.parse(occurredAt.asText()).toEpochMilli();
+            if (since >= 0) {
                 commitToDelivery.computeIfAbsent(endpoint, e -> Timer.builder("bookhook.delivery.commit.to.delivery").tag("endpoint", e)
-                        .description("From the change's commit in Postgres to the receiver's 2xx").register(registry)).record(since);
+                        .description("From the change's commit in Postgres to the receiver's 2xx").register(registry))
+                        .record(since, TimeUnit.MILLISECONDS);
             }
         } catch (DateTimeParseException unreadable) {
             // Not a time this sink wrote; nothing to measure.

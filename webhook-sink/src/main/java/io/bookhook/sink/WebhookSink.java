@@ -62,6 +62,8 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private final Object lifecycle = new Object();
     private final Producer<String, byte[]> producer;
     private volatile boolean closing;
+    /** Event partitions this sink works now, for those who wait until it takes part (the demo, the bench). */
+    private volatile int partitionsOwned;
     private boolean running;
     /** Set when the loop died of an error: then nothing more is committed, and the next owner reads open records again. */
     private boolean abandoned;
@@ -100,6 +102,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         this.transactions = new SinkTransactions(producer);
         this.runner = new AttemptRunner(endpoints.stream().mapToInt(Endpoint::maxInFlight).sum());
         endpoints.forEach(endpoint -> metrics.register(endpoint.name()));
+    }
+
+    /** How many partitions of the events topic this sink works now; 0 before its group gave it any. */
+    public int partitionsOwned() {
+        return partitionsOwned;
     }
 
     /** Polling and posting: what a readiness probe asks. */
@@ -161,7 +168,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : requests.poll()) {
             engine.acceptRequest(record);
         }
-        controls.poll().forEach(engine::setPaused);
+        Map<String, Boolean> controlled = controls.poll();
+        controlled.forEach(engine::setPaused);
+        if (!controlled.isEmpty()) {
+            lastReport = Instant.EPOCH; // an operator sees a pause or resume in effect at once, not at the next report
+        }
         completeAttempts(runner.drain());
         for (DeliveryEngine.Attempt attempt : engine.startable()) {
             runner.submit(attempt);
@@ -282,6 +293,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             engine.forget(partition);
             requests.unassign(partition);
         }
+        partitionsOwned = engine.owned().size();
     }
 
     private Set<Integer> eventPartitions(Collection<TopicPartition> partitions) {
@@ -317,6 +329,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                 long requestsPosition = requests.assign(partition, committedRequests.get(requests.partition(partition)));
                 engine.assigned(partition, eventsPosition, requestsPosition);
             }
+            partitionsOwned = engine.owned().size();
             LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
         }
 
@@ -330,6 +343,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                     uncommitted = uncommitted.withoutPartition(settings.topics().deliveryIndex(), partition);
                 }
             }
+            partitionsOwned = engine.owned().size();
         }
     }
 

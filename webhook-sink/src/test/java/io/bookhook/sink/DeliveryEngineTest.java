@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -41,12 +44,13 @@ class DeliveryEngineTest {
     private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
     private final FakeIndex index = new FakeIndex();
     private final Map<Integer, Long> nextOffset = new HashMap<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private DeliveryEngine engine = engine(100, CircuitSettings.DEFAULT);
 
     private DeliveryEngine engine(int maxInFlight, CircuitSettings circuit) {
         Endpoint endpoint = new Endpoint("make", URI.create("https://hook.example/x"), maxInFlight, request -> OK);
         DeliveryEngine created = new DeliveryEngine(List.of(endpoint), circuit, RETRY, Duration.ofMinutes(5), TOPICS,
-                index, clock, new SinkMetrics(new SimpleMeterRegistry()));
+                index, clock, new SinkMetrics(registry));
         created.assigned(0, 0, 0);
         created.assigned(1, 0, 0);
         return created;
@@ -166,6 +170,23 @@ class DeliveryEngineTest {
             assertThat(e.body()).as("no payload once final").isNull();
         });
         assertThat(batch.outcomes().total(CommitBatch.Outcomes.DELIVERED)).isEqualTo(1);
+    }
+
+    @Test
+    void a_delivered_event_records_its_derived_to_delivered_span_from_the_header_derive_put_on_it() {
+        long derivedAt = System.currentTimeMillis() - 30;
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(TOPICS.appointmentEvents(), 0, 0,
+                IdempotencyKey.of(4, EventType.CREATED).toString(), SinkTestKit.event(4, EventType.CREATED));
+        record.headers().add(EventHeaders.DERIVED_AT, EventHeaders.millis(derivedAt));
+        engine.acceptEvent(record);
+        event(0, 5, EventType.CREATED); // an event from before the header: not measured
+        for (DeliveryEngine.Attempt attempt : engine.startable()) {
+            engine.completed(attempt, OK, Duration.ofMillis(1));
+        }
+
+        Timer span = registry.get("bookhook.pipeline.latency").tag("span", "derived_to_delivered").timer();
+        assertThat(span.count()).isOne();
+        assertThat(span.totalTime(TimeUnit.MILLISECONDS)).isBetween(30.0, (double) (System.currentTimeMillis() - derivedAt));
     }
 
     @Test
