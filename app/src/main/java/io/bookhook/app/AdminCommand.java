@@ -43,11 +43,12 @@ final class AdminCommand extends OperatorCommand {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        // Not awaited: the admin answers /health/live at once and /health/ready once the ledger is read.
-        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
         EndpointView endpoints = EndpointView.start(client, settings.topics());
         EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());
+        // Started last, so that nothing failing before it leaves its directory on disk; not awaited: the admin answers
+        // /health/live at once and /health/ready once the ledger is read.
+        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         AdminServer server;
         try {
             server = AdminServer.start(new InetSocketAddress(bind, port), ledger,

@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.ledger.LedgerIndex;
 import io.bookhook.ledger.LedgerTable;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.schemas.DeliveryRecord;
@@ -28,6 +29,10 @@ final class DeliveriesCommand extends OperatorCommand {
     @Option(names = "--endpoint", paramLabel = "NAME", description = "Only deliveries to this endpoint.")
     String endpoint;
 
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+            description = "Show at most the newest N matching deliveries (default: ${DEFAULT-VALUE}, at most " + LedgerIndex.MAX_PAGE + ").")
+    int limit;
+
     DeliveriesCommand(Map<String, String> environment) {
         super(environment);
     }
@@ -35,8 +40,13 @@ final class DeliveriesCommand extends OperatorCommand {
     @Override
     int run(BookhookSettings settings, PrintWriter out) {
         DeliveryStatus wanted = parseStatus();
+        if (limit < 1 || limit > LedgerIndex.MAX_PAGE) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and " + LedgerIndex.MAX_PAGE + ", got " + limit);
+        }
         try (LedgerView ledger = caughtUpLedger(settings)) {
-            List<DeliveryRecord> deliveries = ledger.index().find(wanted, appointment, endpoint);
+            // One page, not find() then total(): the view keeps following the ledger, and the two numbers printed must agree.
+            LedgerIndex.Page page = ledger.index().page(wanted, appointment, endpoint, null, limit);
+            List<DeliveryRecord> deliveries = page.deliveries();
             if (deliveries.isEmpty()) {
                 out.println("no deliveries" + (wanted == null && appointment == null && endpoint == null ? "" : " match"
                         + (wanted == null ? "" : " --status " + wanted.wireName()) + (appointment == null ? "" : " --appointment " + appointment)
@@ -44,7 +54,11 @@ final class DeliveriesCommand extends OperatorCommand {
                 return 0;
             }
             out.print(LedgerTable.render(deliveries));
-            out.println(deliveries.size() + (deliveries.size() == 1 ? " delivery" : " deliveries"));
+            if (page.total() > deliveries.size()) {
+                out.println("showing the newest " + deliveries.size() + " of " + page.total() + " deliveries; --limit to see more");
+            } else {
+                out.println(deliveries.size() + (deliveries.size() == 1 ? " delivery" : " deliveries"));
+            }
             return 0;
         }
     }

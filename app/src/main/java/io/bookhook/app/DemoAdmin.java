@@ -39,12 +39,19 @@ final class DemoAdmin implements AutoCloseable {
         Map<String, String> client = settings.env().kafkaClient();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(registry);
-        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
         EndpointView endpoints = EndpointView.start(client, settings.topics());
         EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());
-        AdminServer server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), ledger,
-                new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
+        // Started last and closed when the server cannot start, so that a failed start leaves no directory on disk.
+        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
+        AdminServer server;
+        try {
+            server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), ledger,
+                    new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
+        } catch (RuntimeException e) {
+            ledger.close();
+            throw e;
+        }
         return new DemoAdmin(ledger, requests, endpoints, controls, server, registry);
     }
 

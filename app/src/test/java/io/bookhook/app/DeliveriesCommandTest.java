@@ -4,8 +4,10 @@ import static io.bookhook.app.OperatorFixture.delivery;
 import static io.bookhook.app.OperatorFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,42 @@ class DeliveriesCommandTest {
         assertThat(run(new DeliveriesCommand(ops.environment)).out()).contains("aaaaaaaa", "bbbbbbbb", "cccccccc", "3 deliveries");
         assertThat(run(new DeliveriesCommand(ops.environment), "--appointment", "99").out()).isEqualTo("no deliveries match --appointment 99"
                 + System.lineSeparator());
+    }
+
+    @Test
+    void should_show_only_the_newest_deliveries_up_to_the_limit_and_say_how_many_match() {
+        Instant t0 = Instant.parse("2026-11-27T09:00:00Z");
+        DeliveryRecord[] five = new DeliveryRecord[5];
+        for (int i = 0; i < five.length; i++) {
+            five[i] = delivery("dddddd0" + i + "-x", Integer.toString(60 + i), EventType.CREATED, DeliveryStatus.DELIVERED)
+                    .next(DeliveryStatus.DELIVERED, 1, 200, null, null, t0.plusSeconds(i));
+        }
+        ops.writeLedger(five);
+
+        OperatorFixture.Run newestTwo = run(new DeliveriesCommand(ops.environment), "--limit", "2");
+
+        assertThat(newestTwo.exitCode()).isZero();
+        assertThat(newestTwo.out()).contains("dddddd04", "dddddd03").doesNotContain("dddddd02", "dddddd01", "dddddd00")
+                .endsWith("showing the newest 2 of 5 deliveries; --limit to see more" + System.lineSeparator());
+        assertThat(newestTwo.out().indexOf("dddddd04")).as("newest first").isLessThan(newestTwo.out().indexOf("dddddd03"));
+        assertThat(run(new DeliveriesCommand(ops.environment), "--limit", "5").out()).contains("dddddd00")
+                .endsWith("5 deliveries" + System.lineSeparator());
+        assertThat(run(new DeliveriesCommand(ops.environment), "--limit", "1", "--appointment", "62").out())
+                .endsWith("1 delivery" + System.lineSeparator());
+    }
+
+    @Test
+    void should_refuse_a_limit_out_of_range_or_not_a_number_as_a_usage_error() {
+        for (String bad : new String[] {"0", "-3", "10001"}) {
+            OperatorFixture.Run run = run(new DeliveriesCommand(ops.environment), "--limit", bad);
+
+            assertThat(run.exitCode()).as(bad).isEqualTo(2);
+            assertThat(run.err()).as(bad).startsWith("--limit must be between 1 and 10000, got " + bad);
+            assertThat(run.out()).as(bad).isEmpty();
+        }
+        OperatorFixture.Run words = run(new DeliveriesCommand(ops.environment), "--limit", "ten");
+        assertThat(words.exitCode()).isEqualTo(2);
+        assertThat(words.err()).contains("--limit", "'ten'");
     }
 
     @Test

@@ -29,7 +29,11 @@ public final class LedgerReader {
         this.topic = topic;
     }
 
-    /** Latest record per delivery id, in the order deliveries first appeared. */
+    /**
+     * Latest record per delivery id, in the order deliveries first appeared. Holds every record with its payload on the
+     * heap: for small ledgers only (the demo's final table, tests). Operators' views of a real ledger use
+     * {@link LedgerView}, which keeps its copy on disk.
+     */
     public Map<String, DeliveryRecord> snapshot(Duration timeout) {
         Map<String, Object> config = new HashMap<>(kafkaClient);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

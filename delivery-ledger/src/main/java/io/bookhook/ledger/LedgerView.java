@@ -2,6 +2,7 @@ package io.bookhook.ledger;
 
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.JsonSerde;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted ledger materialized in memory: a consumer on a thread of its own reads the topic from the
+ * The compacted ledger materialized on local disk: a consumer on a thread of its own reads the topic from the
  * beginning ({@code read_committed}, so a sink's aborted transaction never shows), catches up to the end offsets
- * it saw at start, and keeps following. No consumer group: the view is a reader, it owns no offsets. Queries go
- * to {@link #index()} from any thread.
+ * it saw at start, and keeps following. No consumer group: the view is a reader, it owns no offsets. The records go
+ * to a {@link LedgerIndex} in a fresh directory of its own (so every start reads the topic again, as a view of the
+ * ledger should), which {@link #close()} deletes; queries go to {@link #index()} from any thread.
  */
 public final class LedgerView implements AutoCloseable {
 
@@ -38,7 +40,7 @@ public final class LedgerView implements AutoCloseable {
     private final String topic;
     private final String bootstrapServers;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final LedgerIndex index = new LedgerIndex();
+    private final LedgerIndex index;
     private final Deserializer<DeliveryRecord> values = JsonSerde.of(DeliveryRecord.class).deserializer();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -47,8 +49,9 @@ public final class LedgerView implements AutoCloseable {
     private volatile boolean closing;
     private volatile String waitingFor = "not started";
 
-    private LedgerView(Map<String, String> kafkaClient, String topic) {
+    private LedgerView(Map<String, String> kafkaClient, String topic, LedgerIndex index) {
         this.topic = topic;
+        this.index = index;
         this.bootstrapServers = kafkaClient.getOrDefault(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
         Map<String, Object> config = new HashMap<>(kafkaClient);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -58,9 +61,28 @@ public final class LedgerView implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Starts following {@code topic}; use {@link #awaitCaughtUp(Duration)} before trusting an answer. */
+    /**
+     * Starts following {@code topic}, keeping the view in a new directory under {@code java.io.tmpdir}; use
+     * {@link #awaitCaughtUp(Duration)} before trusting an answer.
+     */
     public static LedgerView start(Map<String, String> kafkaClient, String topic) {
-        LedgerView view = new LedgerView(kafkaClient, topic);
+        return start(kafkaClient, topic, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * Starts following {@code topic}, keeping the view in a new directory {@code bookhook-ledger-view-*} under
+     * {@code stateDirectory} (created when missing), deleted on {@link #close()}; use {@link #awaitCaughtUp(Duration)}
+     * before trusting an answer.
+     */
+    public static LedgerView start(Map<String, String> kafkaClient, String topic, Path stateDirectory) {
+        LedgerIndex index = LedgerIndex.create(stateDirectory);
+        LedgerView view;
+        try {
+            view = new LedgerView(kafkaClient, topic, index);
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
         Thread follower = new Thread(view::follow, "bookhook-ledger-view");
         follower.setDaemon(true);
         follower.start();
@@ -126,6 +148,11 @@ public final class LedgerView implements AutoCloseable {
         } catch (WakeupException closed) {
             // close() woke the poll up: a normal stop.
         } catch (RuntimeException e) {
+            if (closing) {
+                // close() gave up waiting and closed the index under the follower: a normal stop too.
+                LOG.debug("ledger view of {} stopped while closing: {}", topic, e.toString());
+                return;
+            }
             LOG.error("ledger view of {} stopped: {}", topic, e.toString(), e);
             failure = e;
             caughtUp.completeExceptionally(e);
@@ -195,6 +222,7 @@ public final class LedgerView implements AutoCloseable {
         return stopped;
     }
 
+    /** Stops following the topic, then closes the index and deletes its directory. */
     @Override
     public void close() {
         closing = true;
@@ -205,6 +233,8 @@ public final class LedgerView implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("ledger view did not stop within 5 s");
+        } finally {
+            index.close();
         }
     }
 }

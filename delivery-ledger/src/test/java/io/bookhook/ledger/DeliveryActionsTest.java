@@ -7,32 +7,45 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.EventType;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The rules of retry and resend, on a plain index; the requests go to a list instead of Kafka. */
 class DeliveryActionsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-    private final LedgerIndex index = new LedgerIndex();
+    @TempDir
+    static Path parent;
+
+    private LedgerIndex index;
     private final List<DeliveryRequest> published = new ArrayList<>();
-    private final DeliveryActions actions = new DeliveryActions(index,
-            request -> {
-                published.add(request);
-                return new RequestPublisher.Submitted(request, 0, published.size() - 1);
-            },
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private DeliveryActions actions;
 
     @BeforeEach
     void ledger() {
+        index = LedgerIndex.create(parent);
+        actions = new DeliveryActions(index,
+                request -> {
+                    published.add(request);
+                    return new RequestPublisher.Submitted(request, 0, published.size() - 1);
+                },
+                Clock.fixed(NOW, ZoneOffset.UTC));
         index.apply("failed-1", failed("failed-1", "42", EventType.CONFIRMED));
         index.apply("delivered-1", delivered("delivered-1", "42", EventType.CREATED));
+    }
+
+    @AfterEach
+    void close() {
+        index.close();
     }
 
     @Test

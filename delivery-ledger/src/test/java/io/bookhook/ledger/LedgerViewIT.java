@@ -9,14 +9,17 @@ import static org.awaitility.Awaitility.await;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The view on the real broker: catch-up, following, transactions and bad records. */
 class LedgerViewIT {
@@ -32,7 +35,7 @@ class LedgerViewIT {
             view.awaitCaughtUp(Duration.ofSeconds(15));
             assertThat(view.isCaughtUp()).isTrue();
             assertThat(view.index().byDeliveryId("d1")).get().extracting(DeliveryRecord::status).isEqualTo(DeliveryStatus.DELIVERED);
-            assertThat(view.index().find(DeliveryStatus.FAILED, null)).extracting(DeliveryRecord::deliveryId).containsExactly("d2");
+            assertThat(view.index().find(DeliveryStatus.FAILED, null, null, 100)).extracting(DeliveryRecord::deliveryId).containsExactly("d2");
 
             broker.writeLedger(delivered("d2", "43", EventType.CREATED), failed("d3", "44", EventType.CONFIRMED));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -66,6 +69,35 @@ class LedgerViewIT {
             assertThat(view.unreadableRecords()).isEqualTo(2);
             assertThat(view.index().size()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void keeps_its_copy_of_the_ledger_on_disk_in_a_directory_of_its_own_and_deletes_it_on_close(@TempDir Path state) {
+        broker.writeLedger(failed("d1", "42", EventType.CREATED), delivered("d2", "43", EventType.CREATED));
+        Path parent = state.resolve("ledger-view");
+        Path directory;
+        try (LedgerView view = LedgerView.start(broker.client(), broker.topics.deliveryLedger(), parent)) {
+            view.awaitCaughtUp(Duration.ofSeconds(15));
+            directory = view.index().directory();
+            assertThat(directory).startsWith(parent).isDirectory();
+            assertThat(view.index().page(null, null, null, null, 1)).satisfies(page -> {
+                assertThat(page.deliveries()).hasSize(1);
+                assertThat(page.total()).isEqualTo(2);
+                assertThat(page.next()).isNotNull();
+            });
+        }
+        assertThat(directory).doesNotExist();
+        assertThat(parent).isEmptyDirectory();
+    }
+
+    @Test
+    void a_view_whose_consumer_cannot_be_made_leaves_no_directory_behind(@TempDir Path state) {
+        Path parent = state.resolve("ledger-view");
+
+        assertThatThrownBy(() -> LedgerView.start(Map.of("bootstrap.servers", "no-port-here"), broker.topics.deliveryLedger(), parent))
+                .isInstanceOf(KafkaException.class).rootCause().hasMessageContaining("no-port-here");
+
+        assertThat(parent).isEmptyDirectory();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.bookhook.ledger.DeliveryActions;
+import io.bookhook.ledger.LedgerIndex;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.OperatorException;
 import io.bookhook.ledger.RequestPublisher;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON API under {@code /api}: list and read deliveries from the ledger view, ask for a retry or a resend.
+ * {@code GET /api/deliveries} answers one page, newest first ({@code limit}, default 200, at most 1000), with
+ * {@code total} (deliveries matching the filters) and {@code next}, the {@code before} of the next page (null on the last).
  * Actions go through {@link DeliveryActions}, so they refuse exactly what the CLI refuses.
  */
 final class DeliveriesApi implements HttpHandler {
@@ -31,6 +34,10 @@ final class DeliveriesApi implements HttpHandler {
     private static final Pattern ONE = Pattern.compile("/api/deliveries/([^/]+)");
     private static final Pattern RETRY = Pattern.compile("/api/deliveries/([^/]+)/retry");
     private static final Pattern RESEND = Pattern.compile("/api/appointments/([^/]+)/resend");
+
+    /** Deliveries per page of {@code GET /api/deliveries} unless {@code limit} says otherwise, and the most it may say. */
+    static final int DEFAULT_LIMIT = 200;
+    static final int MAX_LIMIT = 1000;
 
     private final LedgerView view;
     private final DeliveryActions actions;
@@ -81,13 +88,33 @@ final class DeliveriesApi implements HttpHandler {
         requireReady();
         Map<String, String> query = Exchanges.query(exchange);
         DeliveryStatus status = query.containsKey("status") ? DeliveryStatus.fromWireName(query.get("status")) : null;
-        List<ObjectNode> deliveries = view.index().find(status, query.get("appointment"), query.get("endpoint")).stream()
-                .map(this::summary).toList();
+        int limit = limit(query.get("limit"));
+        LedgerIndex.Page page = view.index().page(status, query.get("appointment"), query.get("endpoint"), query.get("before"), limit);
+        List<ObjectNode> deliveries = page.deliveries().stream().map(this::summary).toList();
         Map<String, Object> counts = new LinkedHashMap<>();
-        for (DeliveryStatus each : DeliveryStatus.values()) {
-            counts.put(each.wireName(), view.index().count(each));
+        view.index().countsByStatus().forEach((each, n) -> counts.put(each.wireName(), n));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deliveries", deliveries);
+        body.put("total", page.total());
+        body.put("next", page.next());
+        body.put("counts", counts);
+        Exchanges.json(exchange, 200, body);
+    }
+
+    /** The page size asked for: {@value #DEFAULT_LIMIT} when not given, at most {@value #MAX_LIMIT}. */
+    private static int limit(String raw) {
+        if (raw == null) {
+            return DEFAULT_LIMIT;
         }
-        Exchanges.json(exchange, 200, Map.of("deliveries", deliveries, "counts", counts));
+        try {
+            int limit = Integer.parseInt(raw);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + raw + "'");
     }
 
     private void one(HttpExchange exchange, String deliveryId) throws IOException {

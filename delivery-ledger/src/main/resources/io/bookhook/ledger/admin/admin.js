@@ -25,26 +25,65 @@ async function getJson(url) {
   return body;
 }
 
-async function loadList() {
+// The list shows the newest page of deliveries matching the filters; "Load more" adds the page after it (the API's
+// cursor). The ledger can hold millions of deliveries: the page never asks for all of them.
+const PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 1000;
+const list = {filters: null, shown: 0, next: null, request: 0, loadingMore: false};
+
+function filterParams() {
   const params = new URLSearchParams();
   for (const [name, value] of [['status', document.getElementById('filter-status').value],
     ['appointment', document.getElementById('filter-appointment').value.trim()],
     ['endpoint', document.getElementById('filter-endpoint').value.trim()]]) {
     if (value) params.set(name, value);
   }
+  return params;
+}
+
+// mode: 'first' shows the newest page; 'refresh' shows again the newest as many as are shown; 'more' adds the next page.
+async function loadList(mode = 'refresh') {
+  if (mode === 'refresh' && list.loadingMore) return; // it would replace the page being added
+  const params = filterParams();
+  const filters = params.toString();
+  const sameFilters = filters === list.filters;
+  if (mode === 'more') {
+    if (!sameFilters || !list.next) return loadList('first');
+    params.set('before', list.next);
+    params.set('limit', PAGE_SIZE);
+  } else if (mode === 'refresh' && sameFilters && list.shown > PAGE_SIZE) {
+    // Keep what "Load more" added; past what one answer may hold, leave the list as it is until the filters change.
+    if (list.shown > MAX_PAGE_SIZE) return;
+    params.set('limit', list.shown);
+  } else {
+    params.set('limit', PAGE_SIZE);
+  }
+  const request = ++list.request;
+  if (mode === 'more') list.loadingMore = true;
   try {
     const body = await getJson('api/deliveries?' + params);
-    renderList(body.deliveries);
+    if (request !== list.request) return; // a newer answer is on its way
+    const append = mode === 'more';
+    renderList(body.deliveries, append);
+    list.filters = filters;
+    list.shown = (append ? list.shown : 0) + body.deliveries.length;
+    list.next = body.next;
+    document.getElementById('showing').textContent = list.shown === body.total
+      ? body.total.toLocaleString('en-US') + (body.total === 1 ? ' delivery' : ' deliveries')
+      : 'showing ' + list.shown.toLocaleString('en-US') + ' of ' + body.total.toLocaleString('en-US') + ' deliveries';
+    document.getElementById('load-more').hidden = !body.next;
     document.getElementById('counts').textContent =
-      Object.entries(body.counts).map(([status, n]) => status + ': ' + n).join(' · ');
+      Object.entries(body.counts).map(([status, n]) => status + ': ' + n.toLocaleString('en-US')).join(' · ');
   } catch (error) {
     say('Cannot list deliveries: ' + error.message, true);
+  } finally {
+    if (mode === 'more') list.loadingMore = false;
   }
 }
 
-function renderList(deliveries) {
+function renderList(deliveries, append) {
   const tbody = document.querySelector('#deliveries tbody');
-  tbody.replaceChildren(...deliveries.map(d => {
+  const rows = deliveries.map(d => {
     const row = el('tr');
     row.dataset.deliveryId = d.delivery_id;
     if (d.delivery_id === selectedId) row.classList.add('selected');
@@ -56,7 +95,9 @@ function renderList(deliveries) {
     row.append(note);
     row.addEventListener('click', () => showDetail(d.delivery_id));
     return row;
-  }));
+  });
+  if (append) tbody.append(...rows);
+  else tbody.replaceChildren(...rows);
 }
 
 async function showDetail(id) {
@@ -146,9 +187,10 @@ async function control(name, action) {
 
 document.getElementById('filters').addEventListener('submit', event => {
   event.preventDefault();
-  loadList();
+  loadList('first');
 });
-loadList();
+document.getElementById('load-more').addEventListener('click', () => loadList('more'));
+loadList('first');
 loadEndpoints();
 // The ledger and the endpoints keep changing while the sink works: follow them.
 setInterval(() => { loadList(); loadEndpoints(); if (selectedId) showDetail(selectedId); }, 3000);

@@ -3,9 +3,12 @@ package io.bookhook.ledger.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.ledger.Deliveries;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.AppointmentPartition;
+import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
+import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
@@ -29,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -161,6 +165,44 @@ class AdminPageBrowserIT {
             assertThat(beta.received()).extracting(r -> r.header("X-Idempotency-Key"))
                     .containsExactly("appointment:51:created", "appointment:52:created");
         }
+    }
+
+    @Test
+    void should_show_the_newest_page_of_a_long_ledger_with_its_total_and_load_more_on_demand() throws Exception {
+        admin.broker.writeLedger(IntStream.range(0, 250)
+                .mapToObj(i -> Deliveries.record(String.format("page-%03d", i), Integer.toString(1000 + i), EventType.CREATED,
+                        i == 7 ? DeliveryStatus.FAILED : DeliveryStatus.DELIVERED, Deliveries.T0.plusSeconds(i)))
+                .toArray(DeliveryRecord[]::new));
+        By rows = By.cssSelector("#deliveries tbody tr");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+        browser.get(admin.uri("/").toString());
+        // Until the view has read the ledger the API answers 503; the page asks again every 3 s.
+        wait.until(ExpectedConditions.textToBe(By.id("showing"), "showing 200 of 250 deliveries"));
+        assertThat(browser.findElements(rows)).hasSize(200);
+        assertThat(browser.findElements(rows).get(0).getAttribute("data-delivery-id")).as("newest first").isEqualTo("page-249");
+        WebElement loadMore = browser.findElement(By.id("load-more"));
+        assertThat(loadMore.isDisplayed()).isTrue();
+
+        loadMore.click();
+        wait.until(ExpectedConditions.textToBe(By.id("showing"), "250 deliveries"));
+        assertThat(browser.findElements(rows)).hasSize(250);
+        assertThat(browser.findElements(rows).get(249).getAttribute("data-delivery-id")).isEqualTo("page-000");
+        assertThat(loadMore.isDisplayed()).as("nothing more to load").isFalse();
+        // The page's refresh (every 3 s) shows a new delivery on top and keeps as many rows as were loaded.
+        admin.broker.writeLedger(Deliveries.record("page-new", "2000", EventType.CREATED, DeliveryStatus.DELIVERED,
+                Deliveries.T0.plusSeconds(1_000)));
+        wait.until(ExpectedConditions.textToBe(By.id("showing"), "showing 250 of 251 deliveries"));
+        assertThat(browser.findElements(rows)).hasSize(250);
+        assertThat(browser.findElements(rows).get(0).getAttribute("data-delivery-id")).isEqualTo("page-new");
+        assertThat(loadMore.isDisplayed()).isTrue();
+
+        // A filter starts again from its newest page, with its own total.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByVisibleText("failed");
+        browser.findElement(By.cssSelector("#filters button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("showing"), "1 delivery"));
+        assertThat(browser.findElements(rows)).singleElement().satisfies(row -> assertThat(row.getText()).contains("failed"));
+        assertThat(loadMore.isDisplayed()).isFalse();
     }
 
     private static String cell(WebDriver driver, String endpoint, String css) {

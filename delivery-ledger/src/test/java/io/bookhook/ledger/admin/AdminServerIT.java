@@ -54,6 +54,39 @@ class AdminServerIT {
     }
 
     @Test
+    void should_list_a_page_at_a_time_with_the_total_and_the_cursor_of_the_next_page() throws Exception {
+        JsonNode all = Json.mapper().readTree(get("/api/deliveries").body());
+        assertThat(all.get("total").asLong()).isEqualTo(3);
+        assertThat(all.get("next").isNull()).as("everything fits the default page").isTrue();
+
+        JsonNode first = Json.mapper().readTree(get("/api/deliveries?limit=2").body());
+        assertThat(first.get("deliveries")).hasSize(2);
+        assertThat(first.get("total").asLong()).isEqualTo(3);
+        assertThat(first.at("/counts/delivered").asInt()).isEqualTo(2);
+        HttpResponse<String> rest = get("/api/deliveries?limit=2&before=" + first.get("next").asText());
+        JsonNode second = Json.mapper().readTree(rest.body());
+        assertThat(second.get("next").isNull()).isTrue();
+        List<String> paged = new java.util.ArrayList<>(ids(get("/api/deliveries?limit=2")));
+        paged.addAll(ids(rest));
+        assertThat(paged).containsExactlyElementsOf(ids(get("/api/deliveries")));
+
+        JsonNode delivered = Json.mapper().readTree(get("/api/deliveries?status=delivered&limit=1").body());
+        assertThat(delivered.get("deliveries")).hasSize(1);
+        assertThat(delivered.get("total").asLong()).isEqualTo(2);
+        assertThat(delivered.get("next").isTextual()).isTrue();
+
+        for (String bad : List.of("limit=0", "limit=1001", "limit=ten", "limit=-1")) {
+            HttpResponse<String> refused = get("/api/deliveries?" + bad);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(Json.mapper().readTree(refused.body()).get("error").asText()).as(bad)
+                    .startsWith("limit must be a whole number from 1 to 1000, not '");
+        }
+        HttpResponse<String> badCursor = get("/api/deliveries?before=nonsense!");
+        assertThat(badCursor.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(badCursor.body()).get("error").asText()).contains("not a cursor");
+    }
+
+    @Test
     void should_show_one_delivery_with_its_payload_and_404_an_unknown_one() throws Exception {
         HttpResponse<String> one = get("/api/deliveries/d-failed");
         JsonNode body = Json.mapper().readTree(one.body());
