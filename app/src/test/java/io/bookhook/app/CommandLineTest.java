@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "endpoints", "pause", "resume",
+    @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "endpoints", "pause", "resume",
             "mock-receiver"})
     void every_command_explains_itself(String command) {
         assertThat(run(Map.of(), command, "--help")).isZero();

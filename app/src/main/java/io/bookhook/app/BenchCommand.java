@@ -1,0 +1,378 @@
+package io.bookhook.app;
+
+import io.bookhook.app.bench.BenchMonitor;
+import io.bookhook.app.bench.BenchOptions;
+import io.bookhook.app.bench.BenchReceiver;
+import io.bookhook.app.bench.BenchReport;
+import io.bookhook.app.bench.BenchResult;
+import io.bookhook.app.bench.LatencyChart;
+import io.bookhook.app.bench.LatencyLog;
+import io.bookhook.app.bench.ProcessMemory;
+import io.bookhook.app.bench.RawCeiling;
+import io.bookhook.app.bench.ReceivedCsv;
+import io.bookhook.app.bench.RowPhases;
+import io.bookhook.app.bench.RowWriter;
+import io.bookhook.app.bench.RunAnalysis;
+import io.bookhook.app.bench.SlotLag;
+import io.bookhook.app.bench.SpanBreakdown;
+import io.bookhook.capture.PostgresConnection;
+import io.bookhook.derive.TableMapping;
+import io.bookhook.embedded.EmbeddedStack;
+import io.bookhook.embedded.ReferenceSchema;
+import io.bookhook.sink.SignatureMode;
+import io.bookhook.sink.SinkVariables;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bookhook bench}: the whole pipeline in this process (on the embedded stack, or against the environment's
+ * servers) posting to the bench's own receiver; paced single-row transactions, then a backlog, then the raw HTTP
+ * ceiling. Every latency and rate comes from what the receiver saw. This class only wires; the parts are in
+ * {@code io.bookhook.app.bench}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The end-to-end benchmark: commit→receive latency at a paced rate, backlog drain rate against the raw",
+                "HTTP ceiling, peak RSS, live heap after GC and slot lag, measured at the bench's own local receiver.",
+                "Runs on an embedded Postgres and Kafka, or (--servers env) on the BOOKHOOK_POSTGRES_* / BOOKHOOK_KAFKA_* servers,",
+                "where it inserts rows. Writes bench.json, received.csv and latency.png into --out. Exit code 0 when it ran",
+                "(whether the targets were met or not), 1 when the run failed (the stack did not start, webhooks missing",
+                "after --drain-timeout), 2 for a bad option.",
+                "The sink's settings (BOOKHOOK_MAX_IN_FLIGHT, BOOKHOOK_RETRY_FIRST_INTERVAL, ...) come from the environment."})
+final class BenchCommand implements Callable<Integer> {
+
+    static final String BENCH_SECRET = "bookhook-bench-secret";
+    private static final int BACKLOG_ROWS_PER_TRANSACTION = 1_000;
+    private static final DateTimeFormatter OUT_DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+    private final Map<String, String> environment;
+
+    BenchCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Option(names = "--servers", defaultValue = "embedded", paramLabel = "embedded|env",
+            description = "embedded: Postgres and Kafka in this process; env: the servers of BOOKHOOK_POSTGRES_* and BOOKHOOK_KAFKA_* (default: ${DEFAULT-VALUE}).")
+    BenchOptions.Servers servers;
+
+    @Option(names = "--rate", defaultValue = "500",
+            description = "Single-row transactions per second in the paced phase, one webhook each: an appointment is booked in one "
+                    + "and confirmed in the next (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = Durations.class,
+            description = "Length of the paced phase, warm-up included (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "15s", converter = Durations.class,
+            description = "The first part of the paced phase, reported apart (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--backlog", defaultValue = "30000",
+            description = "Appointments booked and then confirmed as fast as the database takes them after the paced phase, "
+                    + "1,000 per transaction; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int backlog;
+
+    @Option(names = "--drain-timeout", defaultValue = "120s", converter = Durations.class,
+            description = "How long to wait for the webhooks of each phase (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--receiver-latency", defaultValue = "0ms", converter = Durations.class,
+            description = "The receiver answers each webhook after this long (default: ${DEFAULT-VALUE}).")
+    Duration receiverLatency;
+
+    @Option(names = "--failure-rate", defaultValue = "0",
+            description = "Fraction of webhooks (0.0-1.0) the receiver answers 500 at random; the sink retries them (default: ${DEFAULT-VALUE}).")
+    double failureRate;
+
+    @Option(names = "--ceiling-duration", defaultValue = "3s", converter = Durations.class,
+            description = "How long the raw HTTP ceiling runs at each of 4 and 16 requests in flight (default: ${DEFAULT-VALUE}).")
+    Duration ceilingDuration;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where bench.json, received.csv, latency.png and the log go (default: bench-results/<date-time> in the working directory).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchOptions options;
+        try {
+            options = new BenchOptions(servers, rate, duration, warmup, backlog, drainTimeout, receiverLatency, failureRate,
+                    ceilingDuration, out);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(e.getMessage());
+        }
+        Map<String, String> environment = new HashMap<>(this.environment);
+        checkEnvironment(new BookhookSettings(environment));
+
+        PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Path dir = Files.createDirectories(options.out() != null ? options.out()
+                : Path.of("bench-results", LocalDateTime.now().format(OUT_DIR_NAME)));
+        Path logFile = dir.resolve("bookhook.log");
+        DemoLogging.toFile(logFile, "/logback-bench.xml");
+        Progress progress = new Progress(stdout);
+        stdout.println("bookhook bench");
+        stdout.println("  logs of Kafka, Debezium and Postgres: " + logFile);
+        if (new Env(environment).optional(SinkVariables.SECRET).isEmpty()) {
+            environment.put(SinkVariables.SECRET, BENCH_SECRET);
+        }
+
+        boolean embedded = options.servers() == BenchOptions.Servers.EMBEDDED;
+        try (EmbeddedStack stack = embedded ? EmbeddedStack.start() : null) {
+            if (embedded) {
+                progress.done("Postgres (wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
+                progress.done("Kafka (KRaft) at " + stack.kafka().bootstrapServers(), stack.kafkaStartup());
+                environment.putAll(stackEnvironment(stack));
+            }
+            PostgresConnection postgres = new BookhookSettings(environment).postgres();
+            if (!embedded) {
+                stdout.println("  warning: --servers env: the bench inserts a salon, a stylist, a service, " + RowWriter.CUSTOMERS
+                        + " customers and " + String.format(Locale.ROOT, "%,d", options.pacedAppointments() + options.backlog())
+                        + " appointments into " + postgres + " and runs capture, derive and the sink with this environment's names");
+            }
+            progress.step("reference schema tables present", () -> {
+                ReferenceSchema.apply(postgres.jdbcUrl(), postgres.user(), postgres.password());
+                return null;
+            });
+            try (RowWriter rows = RowWriter.open(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+                LatencyLog log = new LatencyLog(rows.phases().firstAppointmentId());
+                try (BenchReceiver receiver = BenchReceiver.start(environment.get(SinkVariables.SECRET), log, options.receiverLatency(),
+                        options.failureRate())) {
+                    progress.done("bench receiver at " + receiver.url() + " (answers after " + options.receiverLatency().toMillis()
+                            + " ms, " + Math.round(options.failureRate() * 100) + "% 500)", Duration.ZERO);
+                    environment.put(SinkVariables.WEBHOOK_URL, receiver.url().toString());
+                    // The receiver is on loopback, which the sink refuses unless told otherwise.
+                    environment.put(SinkVariables.ALLOW_PRIVATE_TARGETS, "true");
+                    BookhookSettings settings = new BookhookSettings(environment);
+                    // Prometheus's histograms never roll over, so two snapshots bound a phase exactly.
+                    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                    Metrics.addRegistry(registry);
+                    try (Pipeline pipeline = Pipeline.start(settings, progress)) {
+                        return run(options, settings, postgres, rows, receiver, pipeline, registry, dir, stdout);
+                    } finally {
+                        Metrics.removeRegistry(registry);
+                    }
+                }
+            }
+        }
+    }
+
+    private int run(BenchOptions options, BookhookSettings settings, PostgresConnection postgres, RowWriter rows,
+                    BenchReceiver receiver, Pipeline pipeline, PrometheusMeterRegistry registry, Path dir, PrintStream stdout)
+            throws Exception {
+        String startedAt = Instant.now().toString();
+        LatencyLog log = receiver.log();
+        RowPhases phases = rows.phases();
+        SlotLag slotLag = openSlotLag(postgres, settings.capture().slotName(), stdout);
+        List<BenchResult.HeapPoint> heap = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Map<String, List<SpanBreakdown.Span>> breakdown = new LinkedHashMap<>();
+        BenchMonitor monitor = BenchMonitor.start(stdout, log, rows::transactions, slotLag);
+        RowWriter.Paced paced;
+        RowWriter.Backlog backlogDone = null;
+        RawCeiling.Result ceiling = null;
+        String ceilingProblem = null;
+        int missingPaced;
+        int missingBacklog = 0;
+        try {
+            stdout.println();
+            stdout.printf(Locale.ROOT, "Paced: %d single-row transactions/s (%,d appointments, each booked, then confirmed) for %s "
+                    + "(warm-up: the first %s)%n", options.rate(), options.pacedAppointments(), seconds(options.duration()),
+                    seconds(options.warmup()));
+            monitor.phase(options.warmup().isZero() ? "paced" : "warm-up");
+            if (!options.warmup().isZero()) {
+                monitor.phaseAfter(options.warmup(), "paced");
+            }
+            SpanBreakdown.Snapshot pacedStart = SpanBreakdown.snapshot(registry);
+            CompletableFuture<SpanBreakdown.Snapshot> warmupEnd = CompletableFuture.supplyAsync(() -> SpanBreakdown.snapshot(registry),
+                    CompletableFuture.delayedExecutor(options.warmup().toNanos(), TimeUnit.NANOSECONDS));
+            paced = rows.paced(options.rate(), options.duration(), options.warmup());
+            if (paced.transactions() < paced.scheduled()) {
+                stdout.printf(Locale.ROOT, "  the database took %,d of %,d transactions in time: %.1f/s%n", paced.transactions(),
+                        paced.scheduled(), paced.achievedPerSecond());
+            }
+            monitor.phase("draining");
+            missingPaced = await(log, phases.pacedWebhooks(), options.drainTimeout(), pipeline, failures);
+            SpanBreakdown.Snapshot pacedEnd = SpanBreakdown.snapshot(registry);
+            breakdown.put("warm-up", SpanBreakdown.between(pacedStart, warmupEnd.join()));
+            breakdown.put("steady", SpanBreakdown.between(warmupEnd.join(), pacedEnd));
+            heap.add(heapPoint("paced", log));
+            if (missingPaced > 0 || !failures.isEmpty()) {
+                stdout.println("Backlog skipped: the paced phase's webhooks did not all arrive");
+            } else if (options.backlog() > 0) {
+                stdout.printf(Locale.ROOT, "Backlog: %,d appointments booked, then confirmed, %,d per transaction, as fast as the "
+                        + "database takes them%n", options.backlog(), BACKLOG_ROWS_PER_TRANSACTION);
+                monitor.phase("backlog");
+                backlogDone = rows.backlog(options.backlog(), BACKLOG_ROWS_PER_TRANSACTION);
+                missingBacklog = await(log, phases.backlogWebhooks(), options.drainTimeout(), pipeline, failures);
+                breakdown.put("backlog", SpanBreakdown.between(pacedEnd, SpanBreakdown.snapshot(registry)));
+                heap.add(heapPoint("backlog", log));
+            }
+            Optional<byte[]> body = receiver.sampleBody();
+            if (body.isPresent()) {
+                stdout.printf(Locale.ROOT, "Raw HTTP ceiling: a delivered webhook's body POSTed again to the same receiver, answering "
+                        + "at once, 4 then 16 in flight, %s each%n", seconds(options.ceilingDuration()));
+                monitor.phase("ceiling");
+                try {
+                    ceiling = RawCeiling.measure(receiver, body.get(), options.ceilingDuration());
+                } catch (Exception e) {
+                    ceilingProblem = OneLineErrors.describe(e);
+                }
+            } else {
+                ceilingProblem = "no webhook was delivered, so there is no body to post";
+            }
+        } finally {
+            monitor.close();
+        }
+
+        RunAnalysis.Figures figures = RunAnalysis.analyze(log::forEach, phases);
+        BenchResult result = new BenchResult(options, startedAt, figures, paced, backlogDone, missingPaced, missingBacklog, heap,
+                ceiling, ceilingProblem, ProcessMemory.peakRssBytes(), monitor.samples(), monitor.maxSlotLag(), monitor.lastSlotLag(),
+                receiver.badSignatures(), log.firstDeliveries(), log.offHeapBytes(), breakdown);
+        closeQuietly(slotLag);
+
+        Map<String, String> files = new LinkedHashMap<>();
+        Path json = dir.resolve("bench.json");
+        Path csv = dir.resolve("received.csv");
+        Path chart = dir.resolve("latency.png");
+        files.put("json", json.toString());
+        files.put("csv", csv.toString());
+        ReceivedCsv.write(csv, log, phases);
+        String chartProblem = null;
+        try {
+            LatencyChart.writePng(chart, figures.seconds(), boundaries(options, figures, phases));
+            files.put("chart", chart.toString());
+        } catch (Exception | LinkageError e) {
+            chartProblem = OneLineErrors.describe(e);
+        }
+        files.put("log", dir.resolve("bookhook.log").toString());
+        BenchReport.writeJson(json, BenchReport.json(result, files));
+
+        stdout.println();
+        stdout.print(BenchReport.table(result));
+        stdout.println();
+        failures.forEach(failure -> stdout.println("pipeline failed: " + failure));
+        if (monitor.slotLagProblem() != null) {
+            stdout.println("the slot lag could not be read: " + monitor.slotLagProblem());
+        }
+        if (result.missing() > 0) {
+            stdout.printf(Locale.ROOT, "%,d webhooks went missing (%,d paced, %,d backlog) within --drain-timeout %s%n", result.missing(),
+                    result.missingPaced(), result.missingBacklog(), seconds(options.drainTimeout()));
+        }
+        stdout.println("figures (JSON): " + json);
+        stdout.println("every answer of the receiver (CSV): " + csv);
+        stdout.println(chartProblem == null ? "latency chart: " + chart : "the latency chart was not written: " + chartProblem);
+        return failures.isEmpty() && result.missing() == 0 ? 0 : OneLineErrors.FAILURE;
+    }
+
+    /**
+     * Waits until every webhook whose bit is set has been delivered, the timeout runs out or the sink stops; returns how
+     * many are missing.
+     */
+    private static int await(LatencyLog log, BitSet expected, Duration timeout, Pipeline pipeline, List<String> failures)
+            throws InterruptedException {
+        int total = expected.cardinality();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (log.deliveredAmong(expected) < total && System.nanoTime() < deadline) {
+            if (pipeline.sink() != null && pipeline.sink().stopped().isDone()) {
+                failures.add("the sink stopped (see the log)");
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return total - log.deliveredAmong(expected);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    private static BenchResult.HeapPoint heapPoint(String after, LatencyLog log) {
+        long delivered = log.firstDeliveries();
+        return new BenchResult.HeapPoint(after, ProcessMemory.heapAfterGcBytes(), delivered);
+    }
+
+    /** The phase boundaries drawn on the chart, in seconds of the run. */
+    private static Map<String, Double> boundaries(BenchOptions options, RunAnalysis.Figures figures, RowPhases phases) {
+        Map<String, Double> lines = new LinkedHashMap<>();
+        if (!options.warmup().isZero()) {
+            lines.put("warm-up ends", options.warmup().toMillis() / 1000.0);
+        }
+        lines.put("paced ends", options.duration().toMillis() / 1000.0);
+        if (figures.drain().webhooks() > 0) {
+            lines.put("backlog starts", (figures.drain().firstCommitMs() - phases.pacedStartMs()) / 1000.0);
+        }
+        return lines;
+    }
+
+    private static SlotLag openSlotLag(PostgresConnection postgres, String slotName, PrintStream stdout) {
+        try {
+            return SlotLag.open(postgres.jdbcUrl(), postgres.user(), postgres.password(), slotName);
+        } catch (SQLException e) {
+            stdout.println("  slot lag will not be reported: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception ignored) {
+            // Only a monitoring connection.
+        }
+    }
+
+    /** The bench needs its own receiver and writes the reference schema's tables: refuse settings that say otherwise. */
+    private static void checkEnvironment(BookhookSettings settings) {
+        Env env = settings.env();
+        if (env.optional(SinkVariables.ENDPOINTS_FILE).isPresent()) {
+            throw new SettingsException(SinkVariables.ENDPOINTS_FILE + " is set: the bench posts to its own receiver only; unset it to run the bench");
+        }
+        Optional<String> mode = env.optional(SinkVariables.SIGNATURE_MODE);
+        if (mode.isPresent() && mode.get().equalsIgnoreCase(SignatureMode.STANDARD.name())) {
+            throw new SettingsException(SinkVariables.SIGNATURE_MODE + " is standard: the bench's receiver checks X-Make-Signature; use make or both");
+        }
+        if (!settings.tableMapping().equals(TableMapping.referenceSchema())
+                || !env.string("BOOKHOOK_POSTGRES_SCHEMA", "public").equals("public")) {
+            throw new SettingsException("the bench writes the reference schema's tables: BOOKHOOK_TABLE_*, BOOKHOOK_COLUMN_*, "
+                    + "BOOKHOOK_STATUS_* and BOOKHOOK_POSTGRES_SCHEMA must keep their defaults");
+        }
+    }
+
+    /** The embedded stack as the environment the stages read, as the demo maps it. */
+    private static Map<String, String> stackEnvironment(EmbeddedStack stack) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+        environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
+        environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
+        environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
+        environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
+        environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
+        environment.put(SinkVariables.STATE_DIR, stack.workDir().resolve("streams").toString());
+        return environment;
+    }
+}
