@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
             if (embedded) {
                 progress.done("Postgres (wal_level=logical) on port " + stack.postgres().port(), stack.postgresStartup());
                 progress.done("Kafka (KRaft) at " + stack.kafka().bootstrapServers(), stack.kafkaStartup());
-                environment.putAll(stackEnvironment(stack));
+                environment.putAll(DemoCommand.stackEnvironment(stack));
             }
             PostgresConnection postgres = new BookhookSettings(environment).postgres();
             if (!embedded) {
@@ -361,18 +361,5 @@ final class BenchCommand implements Callable<Integer> {
             throw new SettingsException("the bench writes the reference schema's tables: BOOKHOOK_TABLE_*, BOOKHOOK_COLUMN_*, "
                     + "BOOKHOOK_STATUS_* and BOOKHOOK_POSTGRES_SCHEMA must keep their defaults");
         }
-    }
-
-    /** The embedded stack as the environment the stages read, as the demo maps it. */
-    private static Map<String, String> stackEnvironment(EmbeddedStack stack) {
-        Map<String, String> environment = new HashMap<>();
-        environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-        environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
-        environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
-        environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
-        environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
-        environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
-        environment.put(SinkVariables.STATE_DIR, stack.workDir().resolve("streams").toString());
-        return environment;
     }
 }

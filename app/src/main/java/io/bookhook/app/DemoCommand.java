@@ -84,13 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                 ReferenceSchema.apply(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password());
                 return null;
             });
-            environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-            environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
-            environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
-            environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
-            environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
-            environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
-            environment.put("BOOKHOOK_STATE_DIR", stack.workDir().resolve("streams").toString());
+            environment.putAll(stackEnvironment(stack));
 
             MockReceiver receiver = null;
             if (externalUrl.isEmpty() && endpointsFile.isEmpty()) {
@@ -157,5 +151,18 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(250);
         }
         return ledger;
+    }
+
+    /** The embedded stack as the environment the stages read (the demo's and the bench's). */
+    static Map<String, String> stackEnvironment(EmbeddedStack stack) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+        environment.put("BOOKHOOK_POSTGRES_HOST", stack.postgres().host());
+        environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(stack.postgres().port()));
+        environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
+        environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
+        environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
+        environment.put(SinkVariables.STATE_DIR, stack.workDir().resolve("streams").toString());
+        return environment;
     }
 }
