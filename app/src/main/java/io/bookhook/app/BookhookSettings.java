@@ -155,7 +155,8 @@ final class BookhookSettings {
                 tableMapping(),
                 env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),
                 env.duration("BOOKHOOK_DERIVE_COMMIT_INTERVAL", Duration.ofMillis(20)),
-                stateDir());
+                stateDir(),
+                env.duration("BOOKHOOK_DERIVE_STATE_RETENTION", Duration.ofDays(90)));
     }
 
     /** Local state of derive (Kafka Streams stores) and of the sink (its copy of the delivery index, under sink/). */

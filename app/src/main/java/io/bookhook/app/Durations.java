@@ -6,11 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 
-/** The one duration syntax of settings and options: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
+/** The one duration syntax of settings and options: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 30d}. */
 final class Durations implements ITypeConverter<Duration> {
 
-    static final String EXPECTED = "a duration like 250ms, 10s, 5m or 1h";
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    static final String EXPECTED = "a duration like 250ms, 10s, 5m, 1h or 30d";
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     static Duration parse(String text) {
         Matcher matcher = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
@@ -22,7 +22,8 @@ final class Durations implements ITypeConverter<Duration> {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
     }
 

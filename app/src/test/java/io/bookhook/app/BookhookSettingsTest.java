@@ -70,7 +70,7 @@ class BookhookSettingsTest {
         env.put("BOOKHOOK_POSTGRES_PORT", "5432");
         env.put("BOOKHOOK_RELATED_ROW_GRACE", "ten seconds");
         assertThatThrownBy(() -> new BookhookSettings(env).derive())
-                .hasMessage("BOOKHOOK_RELATED_ROW_GRACE must be a duration like 250ms, 10s, 5m or 1h, got 'ten seconds'");
+                .hasMessage("BOOKHOOK_RELATED_ROW_GRACE must be a duration like 250ms, 10s, 5m, 1h or 30d, got 'ten seconds'");
     }
 
     @Test
@@ -96,11 +96,12 @@ class BookhookSettingsTest {
 
     @Test
     void durations_take_the_documented_units() {
-        Env env = new Env(Map.of("A", "250ms", "B", "10s", "C", "5m", "D", "1h"));
+        Env env = new Env(Map.of("A", "250ms", "B", "10s", "C", "5m", "D", "1h", "E", "30d"));
         assertThat(env.duration("A", null)).isEqualTo(Duration.ofMillis(250));
         assertThat(env.duration("B", null)).isEqualTo(Duration.ofSeconds(10));
         assertThat(env.duration("C", null)).isEqualTo(Duration.ofMinutes(5));
         assertThat(env.duration("D", null)).isEqualTo(Duration.ofHours(1));
+        assertThat(env.duration("E", null)).isEqualTo(Duration.ofDays(30));
     }
 
     @Test

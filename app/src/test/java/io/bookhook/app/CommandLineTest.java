@@ -50,7 +50,7 @@ class CommandLineTest {
     @Test
     void a_malformed_duration_option_is_refused_by_the_parser() {
         assertThat(run(Map.of(), "mock-receiver", "--stall", "soon")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("expected a duration like 250ms, 10s, 5m or 1h, got 'soon'");
+        assertThat(err.toString()).contains("expected a duration like 250ms, 10s, 5m, 1h or 30d, got 'soon'");
     }
 
     @Test

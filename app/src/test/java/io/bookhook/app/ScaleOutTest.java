@@ -112,7 +112,8 @@ class ScaleOutTest {
 
         DeriveSettings deriveA = settings.derive();
         DeriveSettings deriveB = new DeriveSettings(deriveA.applicationId(), deriveA.kafkaClient(), deriveA.topics(),
-                deriveA.mapping(), deriveA.relatedRowGrace(), deriveA.commitInterval(), deriveA.stateDir().resolveSibling(name + "-b"));
+                deriveA.mapping(), deriveA.relatedRowGrace(), deriveA.commitInterval(), deriveA.stateDir().resolveSibling(name + "-b"),
+                deriveA.stateRetention());
         DeriveStreams staying = DeriveStreams.start(deriveA);
         toClose.push(staying);
         DeriveStreams leaving = DeriveStreams.start(deriveB);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,6 +37,9 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
      * punctuation also makes Kafka Streams halve how many records it processes between two looks at the clock.
      */
     private static final Duration RECHECK_EVERY = Duration.ofMillis(20);
+    /** How often, and how many states at most each time, the retention sweep looks at: bounded work per punctuation. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    static final int SWEEP_BATCH = 10_000;
 
     private final TableMapping mapping;
     private final DeriveRules rules;
@@ -50,8 +54,17 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     /** Appointments with events in the pending store; the store is the truth, this saves scanning it. */
     private final Set<String> waitingAppointments = new LinkedHashSet<>();
     private Cancellable recheck;
+    private final Duration stateRetention;
+    /** Where the next retention sweep starts; null: at the first appointment. */
+    private String sweepFrom;
 
     AppointmentDeriver(TableMapping mapping, Duration grace, DeriveMetrics metrics) {
+        this(mapping, grace, Duration.ZERO, metrics);
+    }
+
+    /** {@code stateRetention}: how long an appointment's state outlives its last change; zero keeps it for ever. */
+    AppointmentDeriver(TableMapping mapping, Duration grace, Duration stateRetention, DeriveMetrics metrics) {
+        this.stateRetention = stateRetention;
         this.metrics = metrics;
         this.mapping = mapping;
         this.rules = new DeriveRules(mapping.pendingStatus(), mapping.confirmedStatus());
@@ -69,6 +82,9 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             all.forEachRemaining(entry -> waitingAppointments.add(entry.key));
         }
         scheduleRecheck();
+        if (!stateRetention.isZero()) {
+            context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        }
     }
 
     /** Rechecks waiting events every {@link #RECHECK_EVERY} while there are any, and not at all when there are none. */
@@ -97,8 +113,11 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
 
     /** {@code capturedAtMillis}: the raw record's timestamp, set when capture wrote it. */
     private void derive(RawChange change, long capturedAtMillis) throws BadChangeException {
-        if (change.op() == RawChange.Operation.DELETE || change.op() == RawChange.Operation.TRUNCATE
-                || change.op() == RawChange.Operation.MESSAGE) {
+        if (change.op() == RawChange.Operation.DELETE) {
+            forget(change.before());
+            return;
+        }
+        if (change.op() == RawChange.Operation.TRUNCATE || change.op() == RawChange.Operation.MESSAGE) {
             return;
         }
         ObjectNode changed = change.after();
@@ -116,7 +135,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         AppointmentState state = Optional.ofNullable(states.get(id)).orElseGet(AppointmentState::empty);
         ObjectNode row = state.complete(changed);
         DeriveRules.Outcome outcome = rules.apply(change.op(), status, state.derived());
-        states.put(id, new AppointmentState(outcome.derived(), row));
+        states.put(id, new AppointmentState(outcome.derived(), row, context.currentSystemTimeMs()));
         if (outcome.emit().isEmpty()) {
             return;
         }
@@ -127,6 +146,50 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         }
         metrics.queued(outcome.emit().size());
         flush(id, queue, now, false);
+    }
+
+    /**
+     * A deleted appointment's state goes with it (its waiting events, if any, still go out). Postgres does not reuse
+     * the id of a deleted row, so nothing can need that state again.
+     */
+    private void forget(ObjectNode before) {
+        String id = before == null ? null : textOf(before, mapping.idColumn());
+        if (id != null && states.delete(id) != null) {
+            metrics.stateDropped("deleted");
+        }
+    }
+
+    /**
+     * Drops the state of appointments derive has not seen a change of for {@link #stateRetention} and that have no
+     * event waiting, {@link #SWEEP_BATCH} states per run, going round the store. A later change of such an appointment
+     * is derived as if it were the first one derive saw of it (see the README).
+     */
+    private void sweep(long now) {
+        List<String> expired = new ArrayList<>();
+        List<KeyValue<String, AppointmentState>> unstamped = new ArrayList<>();
+        int seen = 0;
+        String last = null;
+        try (KeyValueIterator<String, AppointmentState> all = states.range(sweepFrom, null)) {
+            while (all.hasNext() && seen < SWEEP_BATCH) {
+                KeyValue<String, AppointmentState> entry = all.next();
+                seen++;
+                last = entry.key;
+                AppointmentState state = entry.value;
+                if (state.lastSeenMillis() == 0) {
+                    unstamped.add(entry); // from before the time was kept: its retention starts now
+                } else if (now - state.lastSeenMillis() >= stateRetention.toMillis() && !waitingAppointments.contains(entry.key)) {
+                    expired.add(entry.key);
+                }
+            }
+            sweepFrom = all.hasNext() ? last + '\0' : null;
+        }
+        for (String id : expired) {
+            states.delete(id);
+            metrics.stateDropped("retention");
+        }
+        for (KeyValue<String, AppointmentState> entry : unstamped) {
+            states.put(entry.key, new AppointmentState(entry.value.derived(), entry.value.row(), now));
+        }
     }
 
     private void flushWaiting(long now) {

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the topology remembers per appointment: which events were derived (each leaves once), and the last
- * row seen, whose values stand in for the columns Postgres did not send with an update.
+ * What the topology remembers per appointment: which events were derived (each leaves once), the last row seen, whose
+ * values stand in for the columns Postgres did not send with an update, and when derive last saw a change of it
+ * ({@code last_seen_ms}, derive's clock; 0 in states from before it was kept), which its retention goes by.
  */
-record AppointmentState(@JsonProperty("derived") Set<EventType> derived, @JsonProperty("row") ObjectNode row) {
+record AppointmentState(@JsonProperty("derived") Set<EventType> derived, @JsonProperty("row") ObjectNode row,
+                        @JsonProperty("last_seen_ms") long lastSeenMillis) {
 
     /**
      * Debezium's stand-in for a TOASTed column an update did not change (default replica identity): it must
@@ -26,7 +28,7 @@ record AppointmentState(@JsonProperty("derived") Set<EventType> derived, @JsonPr
     }
 
     static AppointmentState empty() {
-        return new AppointmentState(Set.of(), null);
+        return new AppointmentState(Set.of(), null, 0);
     }
 
     /** The changed row with every unavailable column filled from the last row seen, or null where none was seen. */

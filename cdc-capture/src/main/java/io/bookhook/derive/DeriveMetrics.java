@@ -58,6 +58,13 @@ final class DeriveMetrics {
         capturedToDerived.record(Math.max(0, derivedAtMillis - capturedAtMillis), TimeUnit.MILLISECONDS);
     }
 
+    /** An appointment's state left the store: {@code deleted} with its row, or after the {@code retention}. */
+    void stateDropped(String reason) {
+        Counter.builder("bookhook.derive.state.dropped").tag("reason", reason)
+                .description("Appointment states derive dropped: with a delete of the row, or after BOOKHOOK_DERIVE_STATE_RETENTION")
+                .register(registry).increment();
+    }
+
     void queued(int events) {
         waiting.addAndGet(events);
     }

@@ -31,6 +31,17 @@ final class ChangeEvents {
         return envelope.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A delete as Debezium writes it with the default replica identity: the key columns before, nothing after. */
+    static byte[] delete(long id) {
+        ObjectNode envelope = Json.mapper().createObjectNode();
+        envelope.putObject("before").put("id", id);
+        envelope.putNull("after");
+        envelope.putObject("source").put("ts_ms", COMMIT.toEpochMilli()).put("table", "t").put("snapshot", "false");
+        envelope.put("op", "d");
+        envelope.put("ts_ms", COMMIT.toEpochMilli() + 5);
+        return envelope.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     static ObjectNode appointment(long id, String status) {
         return Json.mapper().createObjectNode().put("id", id).put("customer_id", 10).put("salon_id", 20).put("stylist_id", 30)
                 .put("service_id", 40).put("starts_at", "2026-12-01T10:00:00Z").put("ends_at", "2026-12-01T10:45:00Z")

@@ -101,7 +101,7 @@ class DeriveOnRealStackTest {
 
     private DeriveSettings deriveSettings() {
         return new DeriveSettings(name, Map.of("bootstrap.servers", stack.kafka().bootstrapServers()), topics, MAPPING,
-                Duration.ofSeconds(10), Duration.ofMillis(100), stack.workDir().resolve(name));
+                Duration.ofSeconds(10), Duration.ofMillis(100), stack.workDir().resolve(name), Duration.ZERO);
     }
 
     private void execute(String... statements) throws Exception {

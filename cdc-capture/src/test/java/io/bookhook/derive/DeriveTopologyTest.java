@@ -30,6 +30,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +42,7 @@ class DeriveTopologyTest {
     private static final TableMapping MAPPING = TableMapping.referenceSchema();
     private static final TopicNames TOPICS = TopicNames.defaults();
     private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Duration RETENTION = Duration.ofHours(1);
 
     @TempDir
     Path stateDir;
@@ -58,7 +60,7 @@ class DeriveTopologyTest {
     @BeforeEach
     void startDriver() {
         DeriveSettings settings = new DeriveSettings("derive-test", Map.of("bootstrap.servers", "unused:9092"), TOPICS, MAPPING, GRACE,
-                Duration.ofMillis(100), stateDir);
+                Duration.ofMillis(100), stateDir, RETENTION);
         driver = new TopologyTestDriver(DeriveTopology.build(settings, metrics), DeriveStreams.streamsConfig(settings));
         appointments = input(MAPPING.appointmentTable());
         customers = input(MAPPING.customerTable());
@@ -222,6 +224,38 @@ class DeriveTopologyTest {
 
         assertThat(outputKeys()).containsExactly("appointment:1:created");
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_delete_drops_the_appointments_state() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
+        appointments.pipeInput(key(1), ChangeEvents.delete(1));
+        appointments.pipeInput(key(1), (byte[]) null);
+
+        KeyValueStore<String, AppointmentState> states = driver.getKeyValueStore(AppointmentDeriver.STATE_STORE);
+        assertThat(states.get("1")).isNull();
+        assertThat(states.get("2")).isNotNull();
+        assertThat(metrics.get("bookhook.derive.state.dropped").tag("reason", "deleted").counter().count()).isOne();
+    }
+
+    @Test
+    void the_state_of_an_appointment_unchanged_for_the_retention_is_dropped_and_a_later_change_derives_as_if_first_seen() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
+        driver.advanceWallClockTime(RETENTION.minusMinutes(30));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
+        driver.advanceWallClockTime(Duration.ofMinutes(31));
+
+        KeyValueStore<String, AppointmentState> states = driver.getKeyValueStore(AppointmentDeriver.STATE_STORE);
+        assertThat(states.get("1")).as("unchanged for an hour and a minute").isNull();
+        assertThat(states.get("2")).as("changed 31 minutes ago").isNotNull();
+        assertThat(metrics.get("bookhook.derive.state.dropped").tag("reason", "retention").counter().count()).isOne();
+
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
+        appointments.pipeInput(key(1), change("u", appointment(1, "confirmed")));
+        assertThat(outputKeys()).containsExactly("appointment:1:created", "appointment:2:created", "appointment:1:confirmed");
     }
 
     @Test
