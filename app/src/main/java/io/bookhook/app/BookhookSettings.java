@@ -67,7 +67,20 @@ final class BookhookSettings {
         int partitions = env.integer("BOOKHOOK_TOPIC_PARTITIONS", 3, 1, 1000);
         int replicationFactor = env.integer("BOOKHOOK_TOPIC_REPLICATION_FACTOR", -1, 1, Short.MAX_VALUE);
         return new TopicProvisioner.Layout(partitions,
-                replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor));
+                replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor), topicRetention());
+    }
+
+    /** {@code BOOKHOOK_TOPIC_RETENTION}: {@code forever} (the default) or a positive duration. */
+    private Optional<Duration> topicRetention() {
+        String name = TopicProvisioner.RETENTION_SETTING;
+        if (env.optional(name).map(value -> value.strip().equalsIgnoreCase("forever")).orElse(true)) {
+            return Optional.empty();
+        }
+        Duration retention = env.duration(name, null);
+        if (retention.isZero()) {
+            throw new SettingsException(name + " must be forever or a positive duration, got '" + env.optional(name).orElseThrow() + "'");
+        }
+        return Optional.of(retention);
     }
 
     /** A stage's health and metrics port: {@code BOOKHOOK_ADMIN_PORT} (0 turns it off) on {@code BOOKHOOK_ADMIN_BIND}. */

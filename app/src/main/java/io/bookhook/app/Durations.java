@@ -27,6 +27,21 @@ final class Durations implements ITypeConverter<Duration> {
         };
     }
 
+    /** The shortest text {@link #parse} reads back as {@code duration}: {@code 7d}, {@code 90m}, {@code 1500ms}. */
+    static String format(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     @Override
     public Duration convert(String value) {
         return parse(value);

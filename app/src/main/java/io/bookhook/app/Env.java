@@ -103,7 +103,7 @@ final class Env {
         };
     }
 
-    /** Durations as {@code 250ms}, {@code 10s}, {@code 5m} or {@code 1h}. */
+    /** Durations as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or {@code 30d}. */
     Duration duration(String name, Duration defaultValue) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {

@@ -25,20 +25,38 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * checks the cleanup policy of those that exist. The ledger, the delivery index, the endpoint control and status
  * topics and the related-row change topics are compacted (the latest record per key is the state); the appointment change, event, dead-letter and request
  * topics are not, because every record of them matters. A topic that exists with a policy that would lose data stops
- * the stage with one line naming the topic, its policy, and the fix. The requests and delivery index topics are
+ * the stage with one line naming the topic, its policy, and the fix; so does a delete-policy topic that keeps records
+ * for less time than {@code BOOKHOOK_TOPIC_RETENTION} (for ever by default) or deletes them by size. The requests and delivery index topics are
  * created with as many partitions as the events topic has, since the sink keeps an appointment's requests and index
  * entries on its events' partition.
  */
 final class TopicProvisioner {
 
-    /** Partitions and replication factor of the topics bookhook creates; no replication factor: the broker's default. */
-    record Layout(int partitions, Optional<Short> replicationFactor) {
+    /**
+     * Partitions and replication factor of the topics bookhook creates (no replication factor: the broker's default), and
+     * how long its delete-policy topics keep records (empty: for ever).
+     */
+    record Layout(int partitions, Optional<Short> replicationFactor, Optional<Duration> retention) {
         Layout {
             if (partitions < 1) {
                 throw new IllegalArgumentException("partitions must be at least 1");
             }
+            if (retention.isPresent() && (retention.get().isNegative() || retention.get().isZero())) {
+                throw new IllegalArgumentException("retention must be positive");
+            }
+        }
+
+        Layout(int partitions, Optional<Short> replicationFactor) {
+            this(partitions, replicationFactor, Optional.empty());
+        }
+
+        /** {@code retention.ms} as Kafka writes it: -1 for ever. */
+        long retentionMs() {
+            return retention.map(Duration::toMillis).orElse(-1L);
         }
     }
+
+    static final String RETENTION_SETTING = "BOOKHOOK_TOPIC_RETENTION";
 
     /** What one topic must be: compacted or not, the setting that names it (for the error line), and whether it follows the events' partitions. */
     private record Wanted(String name, boolean compacted, String setting, boolean coPartitioned) {
@@ -93,9 +111,11 @@ final class TopicProvisioner {
 
     /** Creates the topic; false when it turned out to exist already (another stage created it meanwhile). */
     private boolean create(Wanted topic, int partitions) throws InterruptedException {
-        String policy = topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
-        NewTopic newTopic = new NewTopic(topic.name(), Optional.of(partitions), layout.replicationFactor())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
+        Map<String, String> configs = topic.compacted() ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs()),
+                        TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+        NewTopic newTopic = new NewTopic(topic.name(), Optional.of(partitions), layout.replicationFactor()).configs(configs);
         try {
             admin.createTopics(List.of(newTopic)).all().get();
             return true;
@@ -132,7 +152,35 @@ final class TopicProvisioner {
                         + " but bookhook needs delete: compaction would drop all but the last record of each key."
                         + " Set cleanup.policy=delete on it, or name another topic with " + topic.setting());
             }
+            if (!topic.compacted()) {
+                checkRetention(topic, configs.get(entry.getKey()));
+            }
         }
+    }
+
+    /**
+     * A topic that deletes records sooner than {@value #RETENTION_SETTING} says (or by size) would let a stage that was
+     * down longer find its next records gone, and go on past the gap without a word.
+     */
+    private void checkRetention(Wanted topic, Config config) {
+        long retentionMs = longValue(config.get(TopicConfig.RETENTION_MS_CONFIG), -1);
+        long retentionBytes = longValue(config.get(TopicConfig.RETENTION_BYTES_CONFIG), -1);
+        long wantedMs = layout.retentionMs();
+        String wanted = layout.retention().map(Durations::format).orElse("forever");
+        if (retentionMs >= 0 && (wantedMs < 0 || retentionMs < wantedMs)) {
+            throw new IllegalStateException("topic " + topic.name() + " keeps records for " + Durations.format(Duration.ofMillis(retentionMs))
+                    + " (retention.ms=" + retentionMs + ") but " + RETENTION_SETTING + " is " + wanted + ": a stage down for longer"
+                    + " would find its next records deleted. Set retention.ms=" + wantedMs + " on it, or set " + RETENTION_SETTING
+                    + " to what the topic keeps");
+        }
+        if (retentionBytes >= 0) {
+            throw new IllegalStateException("topic " + topic.name() + " deletes records by size (retention.bytes=" + retentionBytes
+                    + "): a stage that falls behind would find its next records deleted. Set retention.bytes=-1 on it");
+        }
+    }
+
+    private static long longValue(ConfigEntry entry, long absent) {
+        return entry == null || entry.value() == null ? absent : Long.parseLong(entry.value());
     }
 
     /**

@@ -95,6 +95,22 @@ class BookhookSettingsTest {
     }
 
     @Test
+    void topics_keep_records_for_ever_unless_a_positive_retention_is_set() {
+        Map<String, String> env = complete();
+        assertThat(new BookhookSettings(env).topicLayout().retention()).isEmpty();
+        env.put("BOOKHOOK_TOPIC_RETENTION", "Forever");
+        assertThat(new BookhookSettings(env).topicLayout().retention()).isEmpty();
+        env.put("BOOKHOOK_TOPIC_RETENTION", "30d");
+        assertThat(new BookhookSettings(env).topicLayout().retentionMs()).isEqualTo(Duration.ofDays(30).toMillis());
+        env.put("BOOKHOOK_TOPIC_RETENTION", "0s");
+        assertThatThrownBy(() -> new BookhookSettings(env).topicLayout())
+                .hasMessage("BOOKHOOK_TOPIC_RETENTION must be forever or a positive duration, got '0s'");
+        env.put("BOOKHOOK_TOPIC_RETENTION", "a month");
+        assertThatThrownBy(() -> new BookhookSettings(env).topicLayout()).isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith("BOOKHOOK_TOPIC_RETENTION must be a duration");
+    }
+
+    @Test
     void durations_take_the_documented_units() {
         Env env = new Env(Map.of("A", "250ms", "B", "10s", "C", "5m", "D", "1h", "E", "30d"));
         assertThat(env.duration("A", null)).isEqualTo(Duration.ofMillis(250));

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class TopicProvisionerTest {
 
     private static final TableMapping MAPPING = TableMapping.referenceSchema();
+    private static final Map<String, String> KEEP_FOREVER = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete",
+            TopicConfig.RETENTION_MS_CONFIG, "-1");
     private static EmbeddedKafka kafka;
     private static Admin admin;
 
@@ -83,7 +85,7 @@ class TopicProvisionerTest {
     @Test
     void the_requests_and_the_delivery_index_follow_the_partitions_of_an_existing_events_topic() throws Exception {
         TopicNames topics = freshTopics();
-        kafka.createTopic(topics.appointmentEvents(), 6, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete"));
+        kafka.createTopic(topics.appointmentEvents(), 6, KEEP_FOREVER);
 
         new TopicProvisioner(admin, new TopicProvisioner.Layout(3, Optional.empty())).ensure(topics, MAPPING);
 
@@ -106,7 +108,7 @@ class TopicProvisionerTest {
     @Test
     void existing_topics_with_the_right_policy_are_kept_as_they_are() throws Exception {
         TopicNames topics = freshTopics();
-        kafka.createTopic(topics.appointmentEvents(), 2, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete"));
+        kafka.createTopic(topics.appointmentEvents(), 2, KEEP_FOREVER);
         kafka.createTopic(topics.deliveryLedger(), 2, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
         TopicProvisioner provisioner = new TopicProvisioner(admin, new TopicProvisioner.Layout(5, Optional.empty()));
 
@@ -115,6 +117,52 @@ class TopicProvisionerTest {
 
         assertThat(describe(topics.appointmentEvents()).get(topics.appointmentEvents()).partitions()).hasSize(2);
         assertThat(describe(topics.deadLetter()).get(topics.deadLetter()).partitions()).hasSize(5);
+    }
+
+    private static String config(String topic, String name) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return Awaitility.await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(
+                () -> admin.describeConfigs(List.of(resource)).all().get().get(resource).get(name).value(), Objects::nonNull);
+    }
+
+    @Test
+    void topics_that_delete_are_created_keeping_records_for_ever_or_for_the_retention_set() throws Exception {
+        TopicNames forever = freshTopics();
+        new TopicProvisioner(admin, 1).ensure(forever, MAPPING);
+        TopicNames week = freshTopics();
+        new TopicProvisioner(admin, new TopicProvisioner.Layout(1, Optional.empty(), Optional.of(Duration.ofDays(7)))).ensure(week, MAPPING);
+
+        for (String topic : List.of(forever.appointmentEvents(), forever.cdcTopic(MAPPING.appointmentTable()), forever.deadLetter(),
+                forever.deliveryRequests())) {
+            assertThat(config(topic, TopicConfig.RETENTION_MS_CONFIG)).as(topic).isEqualTo("-1");
+            assertThat(config(topic, TopicConfig.RETENTION_BYTES_CONFIG)).as(topic).isEqualTo("-1");
+        }
+        assertThat(config(week.appointmentEvents(), TopicConfig.RETENTION_MS_CONFIG)).isEqualTo(Long.toString(Duration.ofDays(7).toMillis()));
+    }
+
+    @Test
+    void an_existing_topic_that_deletes_sooner_than_the_retention_stops_the_stage_naming_topic_retention_and_setting() throws Exception {
+        TopicNames topics = freshTopics();
+        kafka.createTopic(topics.appointmentEvents(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")); // the broker's 7 days
+
+        assertThatThrownBy(() -> new TopicProvisioner(admin, 1).ensure(topics, MAPPING))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("topic " + topics.appointmentEvents() + " keeps records for 7d (retention.ms=604800000) but"
+                        + " BOOKHOOK_TOPIC_RETENTION is forever: a stage down for longer would find its next records deleted."
+                        + " Set retention.ms=-1 on it, or set BOOKHOOK_TOPIC_RETENTION to what the topic keeps");
+        new TopicProvisioner(admin, new TopicProvisioner.Layout(1, Optional.empty(), Optional.of(Duration.ofDays(7)))).ensure(topics, MAPPING);
+        assertThatThrownBy(() -> new TopicProvisioner(admin, new TopicProvisioner.Layout(1, Optional.empty(), Optional.of(Duration.ofDays(8))))
+                .ensure(topics, MAPPING)).hasMessageContaining("BOOKHOOK_TOPIC_RETENTION is 8d");
+    }
+
+    @Test
+    void an_existing_topic_that_deletes_by_size_stops_the_stage() {
+        TopicNames topics = freshTopics();
+        kafka.createTopic(topics.deadLetter(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "delete", TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "1073741824"));
+
+        assertThatThrownBy(() -> new TopicProvisioner(admin, 1).ensure(topics, MAPPING))
+                .hasMessageStartingWith("topic " + topics.deadLetter() + " deletes records by size (retention.bytes=1073741824)");
     }
 
     @Test
