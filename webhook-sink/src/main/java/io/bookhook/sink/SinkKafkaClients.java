@@ -33,13 +33,15 @@ final class SinkKafkaClients {
      */
     static Map<String, Object> consumer(SinkSettings settings) {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-events");
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS / 5);
         config.putAll(settings.kafkaClient());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId());
+        // Never reset: a partition the group never read starts at its beginning (the sink seeks there), and a committed
+        // offset that retention deleted stops the sink rather than skip the deleted events without a word.
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         // Only events of committed derive transactions; aborted ones would be webhooks for rows that never were.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +143,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             while (!closing) {
                 step();
             }
+        } catch (OffsetOutOfRangeException e) {
+            IllegalStateException gap = OffsetGap.of(e, consumer, "the sink", "events");
+            LOG.error(gap.getMessage());
+            failure = gap;
+            abandoned = true;
         } catch (FencedInstanceIdException e) {
             LOG.error("another sink joined group {} as {}: each running sink needs its own BOOKHOOK_SINK_INSTANCE_ID; this one stops",
                     settings.groupId(), settings.instanceId());
@@ -323,6 +329,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             Set<TopicPartition> requestPartitions = new HashSet<>();
             numbers.forEach(p -> requestPartitions.add(requests.partition(p)));
             Map<TopicPartition, OffsetAndMetadata> committedRequests = consumer.committed(requestPartitions, KAFKA_TIMEOUT);
+            startNeverReadPartitionsAtTheBeginning(numbers);
             for (int partition : numbers) {
                 restorer.restore(partition, KAFKA_TIMEOUT);
                 long eventsPosition = consumer.position(new TopicPartition(settings.topics().appointmentEvents(), partition), KAFKA_TIMEOUT);
@@ -331,6 +338,21 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             }
             partitionsOwned = engine.owned().size();
             LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
+        }
+
+        /**
+         * The group reads a partition it never committed an offset of from its beginning. Nothing else resets: the
+         * consumer's reset policy is {@code none}, so a committed offset that retention deleted stops the sink (see
+         * {@link OffsetGap}) instead of skipping what was deleted.
+         */
+        private void startNeverReadPartitionsAtTheBeginning(Set<Integer> numbers) {
+            Set<TopicPartition> events = new HashSet<>();
+            numbers.forEach(p -> events.add(new TopicPartition(settings.topics().appointmentEvents(), p)));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(events, KAFKA_TIMEOUT);
+            List<TopicPartition> neverRead = events.stream().filter(tp -> committed.get(tp) == null).toList();
+            if (!neverRead.isEmpty()) {
+                consumer.seekToBeginning(neverRead);
+            }
         }
 
         /** Another member owns them already: nothing of theirs may be committed by us now. */
