@@ -21,8 +21,10 @@ public final class DeriveStreams implements AutoCloseable {
     private final KafkaStreams streams;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private DeriveStreams(DeriveSettings settings) {
-        this.streams = new KafkaStreams(DeriveTopology.build(settings), streamsConfig(settings));
+    private DeriveStreams(DeriveSettings settings, String resetPolicy) {
+        Properties config = streamsConfig(settings);
+        config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), resetPolicy);
+        this.streams = new KafkaStreams(DeriveTopology.build(settings), config);
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("derive failed", error);
             stopped.completeExceptionally(error);
@@ -35,8 +37,12 @@ public final class DeriveStreams implements AutoCloseable {
         });
     }
 
-    public static DeriveStreams start(DeriveSettings settings) {
-        DeriveStreams derive = new DeriveStreams(settings);
+    /** Stops with one line, before anything runs, when derive's committed position in its source is gone from the log. */
+    public static DeriveStreams start(DeriveSettings settings) throws InterruptedException {
+        SourceOffsets source = SourceOffsets.read(settings.kafkaClient(), settings.applicationId(),
+                settings.topics().cdcTopic(settings.mapping().appointmentTable()));
+        source.requireNoGap();
+        DeriveStreams derive = new DeriveStreams(settings, source.resetPolicy());
         derive.streams.start();
         return derive;
     }
