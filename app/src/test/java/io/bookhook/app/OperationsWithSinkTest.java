@@ -86,8 +86,8 @@ class OperationsWithSinkTest {
 
         OperatorFixture.Run resend = OperatorFixture.run(new ResendCommand(fixture.environment), "12", "--event", "created");
         assertThat(resend.exitCode()).as(resend.err()).isZero();
-        Thread.sleep(500);
-        assertThat(receiver.postsFor(key.toString())).isEqualTo(1);
+        assertThat(TopicReader.readAtLeast(fixture.kafka.bootstrapServers(), fixture.topics.deliveryRequests(), 1, new StringDeserializer(),
+                new StringDeserializer(), WAIT)).as("the request waits, stored, for a sink").hasSize(1);
 
         startSink();
         await().atMost(WAIT).until(() -> receiver.postsFor(key.toString()) == 2);

@@ -81,8 +81,7 @@ class OperatorRequestsTest {
         }
         kit.produceRequest(DeliveryRequest.resend("resend-1", "7", null,
                 List.of(new DeliveryRequest.Item(null, null, KEY.toString(), 0, delivered.payload())), Instant.now()));
-        Thread.sleep(500);
-        assertThat(receiver.received()).as("nothing is sent while no sink runs").hasSize(1);
+        assertThat(kit.readAll(kit.topics.deliveryRequests())).as("the request waits, stored, for a sink").hasSize(1);
 
         try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
             String resendId = DeliveryIds.forResend("resend-1", Endpoint.DEFAULT_NAME, KEY);
@@ -93,8 +92,8 @@ class OperatorRequestsTest {
             assertThat(resent.idempotencyKey()).isEqualTo(KEY.toString());
             assertThat(kit.ledger().get(delivered.deliveryId()).status()).as("the original stays delivered").isEqualTo(DeliveryStatus.DELIVERED);
 
-            Thread.sleep(500);
-            assertThat(receiver.received()).hasSize(2);
+            kit.awaitCommittedRecords(kit.topics.deliveryRequests(), 1);
+            assertThat(receiver.received()).as("the resend, once; the request is read and committed").hasSize(2);
             ReceivedRequest again = receiver.received().get(1);
             assertThat(again.header("X-Idempotency-Key")).isEqualTo(KEY.toString());
             assertThat(again.header("X-Delivery-Id")).isEqualTo(resendId);
@@ -116,8 +115,8 @@ class OperatorRequestsTest {
             kit.awaitSettled(2);
 
             await().atMost(SinkTestKit.WAIT).until(() -> !kit.readAll(kit.topics.deadLetter()).isEmpty());
-            Thread.sleep(500);
-            assertThat(receiver.received()).extracting(r -> r.header("X-Idempotency-Key"))
+            kit.awaitCommittedRecords(kit.topics.deliveryRequests(), 2);
+            assertThat(receiver.received()).as("both requests read and committed, neither posted").extracting(r -> r.header("X-Idempotency-Key"))
                     .containsExactlyInAnyOrder(KEY.toString(), other.toString());
             assertThat(kit.ledger().get(delivered.deliveryId()).status()).isEqualTo(DeliveryStatus.DELIVERED);
         }

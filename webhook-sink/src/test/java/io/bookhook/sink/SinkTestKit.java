@@ -252,6 +252,15 @@ final class SinkTestKit {
                 .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(expected));
     }
 
+    /**
+     * Until the group's committed offsets of {@code topic} add up to {@code records}: the sink has read and accounted for
+     * that many records of it, so whatever they were going to make it do is done (or will never be).
+     */
+    void awaitCommittedRecords(String topic, long records) {
+        await().atMost(WAIT).until(() -> committedOffsets().entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
+                .mapToLong(e -> e.getValue().offset()).sum() == records);
+    }
+
     static String deliveryId(long appointmentId, EventType type) {
         return DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, IdempotencyKey.of(appointmentId, type));
     }
