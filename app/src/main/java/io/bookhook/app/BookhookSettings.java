@@ -15,6 +15,7 @@ import io.bookhook.sink.SinkVariables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,13 +158,30 @@ final class BookhookSettings {
                 env.kafkaClient(),
                 topics(),
                 env.duration("BOOKHOOK_CAPTURE_POLL_INTERVAL", Duration.ofMillis(10)),
-                env.duration("BOOKHOOK_HEARTBEAT_INTERVAL", Duration.ofSeconds(10)));
+                env.duration("BOOKHOOK_HEARTBEAT_INTERVAL", Duration.ofSeconds(10)),
+                maxMessageBytes());
+    }
+
+    /**
+     * The largest record capture and derive write, applied as their producers' {@code max.request.size}: a change or
+     * event over it is dead-lettered instead of stopping the stage. Kafka's {@code max.request.size} itself is not
+     * taken through BOOKHOOK_KAFKA_*, so the limit the dead letters name is the one in force.
+     */
+    int maxMessageBytes() {
+        if (env.optional(Env.KAFKA_PREFIX + "MAX_REQUEST_SIZE").isPresent()) {
+            throw new SettingsException(Env.KAFKA_PREFIX + "MAX_REQUEST_SIZE is set: set " + Env.MAX_MESSAGE_BYTES
+                    + " instead (capture and derive apply it as max.request.size)");
+        }
+        return env.integer(Env.MAX_MESSAGE_BYTES, CaptureSettings.DEFAULT_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
     }
 
     DeriveSettings derive() {
+        // Kafka Streams hands max.request.size to its producer only; derive's size guard reads it from here too.
+        Map<String, String> kafkaClient = new HashMap<>(env.kafkaClient());
+        kafkaClient.put("max.request.size", Integer.toString(maxMessageBytes()));
         return new DeriveSettings(
                 env.string("BOOKHOOK_DERIVE_APPLICATION_ID", "bookhook-derive"),
-                env.kafkaClient(),
+                kafkaClient,
                 topics(),
                 tableMapping(),
                 env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Env {
 
     static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
+    /** bookhook's own setting under the Kafka prefix (see BookhookSettings#maxMessageBytes): not a client property. */
+    static final String MAX_MESSAGE_BYTES = KAFKA_PREFIX + "MAX_MESSAGE_BYTES";
 
     private final Map<String, String> variables;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
@@ -140,7 +142,7 @@ final class Env {
         required.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
         Map<String, String> client = new TreeMap<>();
         variables.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PREFIX) && value != null && !value.isBlank()) {
+            if (name.startsWith(KAFKA_PREFIX) && !name.equals(MAX_MESSAGE_BYTES) && value != null && !value.isBlank()) {
                 client.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.strip());
             }
         });

@@ -74,6 +74,38 @@ class BookhookSettingsTest {
     }
 
     @Test
+    void the_max_message_size_is_kafkas_default_unless_set_and_is_capture_and_derives_max_request_size() {
+        BookhookSettings defaults = new BookhookSettings(complete());
+        assertThat(defaults.capture().maxMessageBytes()).isEqualTo(1_048_576);
+        assertThat(defaults.derive().kafkaClient()).containsEntry("max.request.size", "1048576");
+
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "4194304");
+        BookhookSettings settings = new BookhookSettings(env);
+        assertThat(settings.capture().maxMessageBytes()).isEqualTo(4_194_304);
+        assertThat(settings.capture().kafkaClient()).as("bookhook's setting, not a client property").doesNotContainKey("max.message.bytes");
+        assertThat(settings.derive().kafkaClient()).containsEntry("max.request.size", "4194304").doesNotContainKey("max.message.bytes");
+    }
+
+    @Test
+    void a_malformed_max_message_size_or_kafkas_own_max_request_size_stops_the_stage_naming_the_variable() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "1MB");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES must be a whole number, got '1MB'");
+
+        env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "100");
+        assertThatThrownBy(() -> new BookhookSettings(env).derive()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES must be between 1024 and 2147483647, got 100");
+
+        env.remove("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES");
+        env.put("BOOKHOOK_KAFKA_MAX_REQUEST_SIZE", "4194304");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_KAFKA_MAX_REQUEST_SIZE is set: set BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES instead"
+                        + " (capture and derive apply it as max.request.size)");
+    }
+
+    @Test
     void the_postgres_password_never_shows_in_the_connection_description() {
         assertThat(new BookhookSettings(complete()).postgres().toString()).isEqualTo("bookhook@db:5432/booking")
                 .doesNotContain("s3cr3t-pw");

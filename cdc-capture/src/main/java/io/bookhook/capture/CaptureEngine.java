@@ -44,7 +44,7 @@ public final class CaptureEngine implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
         this.engine = DebeziumEngine.create(Json.class)
                 .using(DebeziumProperties.of(settings))
-                .notifying(new KafkaChangePublisher(producer, settings.topics(), Set.copyOf(settings.tables())))
+                .notifying(new KafkaChangePublisher(producer, settings.topics(), Set.copyOf(settings.tables()), settings.maxMessageBytes()))
                 .using(this::onCompletion)
                 .build();
     }
@@ -127,6 +127,8 @@ public final class CaptureEngine implements AutoCloseable {
         config.put("enable.idempotence", "true");
         config.put("linger.ms", "5");
         config.put("compression.type", "lz4");
+        // The limit a change is measured against: one over it is dead-lettered (KafkaChangePublisher), not retried.
+        config.put("max.request.size", settings.maxMessageBytes());
         config.put("client.id", settings.engineName() + "-producer");
         return config;
     }

@@ -11,6 +11,8 @@ import java.util.Objects;
  * replication slot and publication it owns, where its offsets live, and the Kafka client settings (TLS/SASL
  * pass through {@code kafkaClient}). The heartbeat table is bookhook's own: capture writes to it so the
  * slot's confirmed position advances while the booking tables are idle and Postgres can recycle its WAL.
+ * {@code maxMessageBytes} is the producer's {@code max.request.size}: a change Kafka refuses as larger than that (or
+ * than the topic takes) is dead-lettered instead of stopping capture.
  */
 public record CaptureSettings(
         PostgresConnection postgres,
@@ -25,7 +27,11 @@ public record CaptureSettings(
         Map<String, String> kafkaClient,
         TopicNames topics,
         Duration pollInterval,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        int maxMessageBytes) {
+
+    /** Kafka's default {@code max.request.size}, and what a broker's default {@code message.max.bytes} accepts. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
 
     public CaptureSettings {
         Objects.requireNonNull(postgres, "postgres");
@@ -47,6 +53,17 @@ public record CaptureSettings(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("max message bytes must be positive");
+        }
+    }
+
+    /** With Kafka's default message size limit. */
+    public CaptureSettings(PostgresConnection postgres, String schema, List<String> tables, List<SchemaRequirement> requirements,
+            String heartbeatTable, String slotName, String publicationName, String engineName, String offsetTopic,
+            Map<String, String> kafkaClient, TopicNames topics, Duration pollInterval, Duration heartbeatInterval) {
+        this(postgres, schema, tables, requirements, heartbeatTable, slotName, publicationName, engineName, offsetTopic, kafkaClient,
+                topics, pollInterval, heartbeatInterval, DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     public String bootstrapServers() {

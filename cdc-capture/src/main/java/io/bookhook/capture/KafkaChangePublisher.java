@@ -1,64 +1,162 @@
 package io.bookhook.capture;
 
+import io.bookhook.schemas.DeadLetterHeaders;
+import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes each Debezium change to {@code bookhook.cdc.<table>} keyed by primary key, and marks the batch
  * processed only after Kafka acknowledged every record of it: a crash before the ack replays the batch
  * from the last flushed offset instead of losing it.
+ *
+ * <p>A change Kafka refuses as too large would fail the same way after every restart while the replication slot
+ * holds WAL, so it is not retried: its key goes to the dead-letter topic with the reason, the table and its LSN, and
+ * the batch is marked processed so the slot moves on. Any other refusal still stops capture.
  */
 final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
+
+    static final String STAGE = "capture";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaChangePublisher.class);
 
     private final Producer<byte[], byte[]> producer;
     private final TopicNames topics;
     private final Set<String> publishedTables;
+    private final int maxMessageBytes;
+    private final MeterRegistry registry;
+    private final Counter tooLarge;
 
-    KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics, Set<String> publishedTables) {
+    KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics, Set<String> publishedTables, int maxMessageBytes) {
+        this(producer, topics, publishedTables, maxMessageBytes, Metrics.globalRegistry);
+    }
+
+    KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics, Set<String> publishedTables, int maxMessageBytes,
+            MeterRegistry registry) {
         this.producer = producer;
         this.topics = topics;
         this.publishedTables = Set.copyOf(publishedTables);
+        this.maxMessageBytes = maxMessageBytes;
+        this.registry = registry;
+        this.tooLarge = Counter.builder("bookhook.dead.letters").tag("stage", STAGE).tag("reason", "too_large")
+                .description("Records sent to the dead-letter topic").register(registry);
+    }
+
+    /** One change on its way to its topic. */
+    private record Publication(ChangeEvent<String, String> change, String table, byte[] key, byte[] value, Future<RecordMetadata> ack) {
     }
 
     @Override
     public void handleBatch(List<ChangeEvent<String, String>> records, DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        List<Publication> publications = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
             String table = tableOf(record.destination());
             if (table != null && publishedTables.contains(table)) {
-                acks.add(producer.send(new ProducerRecord<>(topics.cdcTopic(table), bytes(record.key()), bytes(record.value()))));
+                byte[] key = bytes(record.key());
+                byte[] value = bytes(record.value());
+                publications.add(new Publication(record, table, key, value,
+                        producer.send(new ProducerRecord<>(topics.cdcTopic(table), key, value))));
             }
         }
         // The batch is acknowledged before the next is taken anyway: send it now instead of lingering for more.
         producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
+        List<Future<RecordMetadata>> deadLetterAcks = new ArrayList<>();
+        List<String> publishedTo = new ArrayList<>(publications.size());
+        for (Publication publication : publications) {
             try {
-                ack.get();
+                publication.ack().get();
+                publishedTo.add(publication.table());
             } catch (ExecutionException e) {
-                // Not marking the batch lets the engine stop and retry from the last committed offset.
-                throw new IllegalStateException("Kafka did not acknowledge a change event: " + e.getCause().getMessage(), e.getCause());
+                if (e.getCause() instanceof RecordTooLargeException refused) {
+                    deadLetterAcks.add(deadLetter(publication, refused));
+                } else {
+                    // Not marking the batch lets the engine stop and retry from the last committed offset.
+                    throw new IllegalStateException("Kafka did not acknowledge a change event: " + e.getCause().getMessage(), e.getCause());
+                }
             }
         }
-        for (ChangeEvent<String, String> record : records) {
-            String table = tableOf(record.destination());
-            if (table != null && publishedTables.contains(table)) {
-                Metrics.counter("bookhook.capture.changes", "table", table).increment();
+        if (!deadLetterAcks.isEmpty()) {
+            producer.flush();
+            for (Future<RecordMetadata> ack : deadLetterAcks) {
+                try {
+                    ack.get();
+                } catch (ExecutionException e) {
+                    // Marking the batch now would lose the change without a trace: stop and retry it instead.
+                    throw new IllegalStateException("Kafka did not acknowledge the dead letter of a change too large for it: "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                tooLarge.increment();
             }
+        }
+        for (String table : publishedTo) {
+            registry.counter("bookhook.capture.changes", "table", table).increment();
+        }
+        for (ChangeEvent<String, String> record : records) {
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
+    }
+
+    /**
+     * The change's key without its value (the value is what Kafka refused), with why and where it came from: the
+     * table and the LSN find the row in Postgres.
+     */
+    private Future<RecordMetadata> deadLetter(Publication publication, RecordTooLargeException refused) {
+        String reason = tooLargeReason(size(publication.key()) + size(publication.value()), maxMessageBytes, refused);
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topics.deadLetter(), publication.key(), null);
+        letter.headers().add(DeadLetterHeaders.REASON, utf8(reason));
+        letter.headers().add(DeadLetterHeaders.STAGE, utf8(STAGE));
+        letter.headers().add(DeadLetterHeaders.TABLE, utf8(publication.table()));
+        String lsn = lsnOf(publication.value());
+        if (lsn != null) {
+            letter.headers().add(DeadLetterHeaders.SOURCE_LSN, utf8(lsn));
+        }
+        LOG.warn("change of {} with key {} at LSN {} goes to {} instead of {}: {}", publication.table(), publication.change().key(), lsn,
+                topics.deadLetter(), topics.cdcTopic(publication.table()), reason);
+        return producer.send(letter);
+    }
+
+    static String tooLargeReason(long changeBytes, int maxMessageBytes, RecordTooLargeException refused) {
+        if (changeBytes > maxMessageBytes) {
+            return String.format(Locale.ROOT, "change of %,d bytes is over the %,d-byte limit (BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES)",
+                    changeBytes, maxMessageBytes);
+        }
+        // Under bookhook's own limit, yet refused: the producer's per-record overhead tipped it over, or the broker
+        // or topic takes less (max.message.bytes) than BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES allows.
+        return String.format(Locale.ROOT, "change of %,d bytes was refused by Kafka as too large (BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES is %,d;"
+                + " check the topic's max.message.bytes): %s", changeBytes, maxMessageBytes, CapturePreflight.firstLine(refused.getMessage()));
+    }
+
+    /** Debezium's {@code source.lsn} of the change, or null when the value does not say. */
+    static String lsnOf(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            var lsn = Json.mapper().readTree(value).at("/source/lsn");
+            return lsn.isMissingNode() || lsn.isNull() ? null : lsn.asText();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override
@@ -80,7 +178,15 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
         return dot < 0 ? null : schemaAndTable.substring(dot + 1);
     }
 
+    private static long size(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
     private static byte[] bytes(String text) {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,5 @@
 package io.bookhook.derive;
 
-import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.AppointmentPartition;
 import io.bookhook.schemas.IdempotencyKey;
 import java.util.Optional;
@@ -11,10 +10,11 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * Places every event of one appointment on one partition, whatever its event type, so the sink sees an
  * appointment's created before its confirmed. Keys differ per event type, so the default partitioner would not.
  */
-final class AppointmentIdPartitioner implements StreamPartitioner<String, AppointmentEvent> {
+final class AppointmentIdPartitioner implements StreamPartitioner<String, Object> {
 
+    /** By the key alone, so the value may be the event or its serialized bytes. */
     @Override
-    public Optional<Set<Integer>> partitions(String topic, String key, AppointmentEvent value, int numPartitions) {
+    public Optional<Set<Integer>> partitions(String topic, String key, Object value, int numPartitions) {
         return Optional.of(Set.of(partitionOf(IdempotencyKey.parse(key).appointmentId(), numPartitions)));
     }
 

@@ -1,28 +1,41 @@
 package io.bookhook.derive;
 
+import io.bookhook.schemas.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** The headers a dead-lettered record carries: why, and where it came from, so it can be found and replayed. */
+/**
+ * The headers a dead-lettered record carries: why, that derive put it there, and where it came from, so it can be
+ * found and replayed ({@link DeadLetterHeaders}).
+ */
 final class DeadLetters {
 
-    static final String REASON = "bookhook.dead-letter.reason";
-    static final String SOURCE_TOPIC = "bookhook.dead-letter.topic";
-    static final String SOURCE_PARTITION = "bookhook.dead-letter.partition";
-    static final String SOURCE_OFFSET = "bookhook.dead-letter.offset";
+    static final String REASON = DeadLetterHeaders.REASON;
+    static final String STAGE = DeadLetterHeaders.STAGE;
+    static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
+    static final String DERIVE_STAGE = "derive";
 
     private DeadLetters() {
     }
 
     static Headers headers(Headers original, String reason, RecordMetadata source) {
+        return source == null ? headers(original, reason, null, -1, -1)
+                : headers(original, reason, source.topic(), source.partition(), source.offset());
+    }
+
+    /** {@code sourceTopic} null: no source record is known (an event emitted by a punctuation, for example). */
+    static Headers headers(Headers original, String reason, String sourceTopic, int sourcePartition, long sourceOffset) {
         RecordHeaders headers = new RecordHeaders(original.toArray());
         headers.add(REASON, utf8(reason));
-        if (source != null) {
-            headers.add(SOURCE_TOPIC, utf8(source.topic()));
-            headers.add(SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-            headers.add(SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        headers.add(STAGE, utf8(DERIVE_STAGE));
+        if (sourceTopic != null) {
+            headers.add(SOURCE_TOPIC, utf8(sourceTopic));
+            headers.add(SOURCE_PARTITION, utf8(Integer.toString(sourcePartition)));
+            headers.add(SOURCE_OFFSET, utf8(Long.toString(sourceOffset)));
         }
         return headers;
     }

@@ -80,4 +80,10 @@ final class DeriveMetrics {
     void deadLettered() {
         deadLettered.increment();
     }
+
+    /** {@code bookhook_dead_letters_total{stage="derive",reason}}: records derive could not write where they belong. */
+    static Counter deadLetters(MeterRegistry registry, String reason) {
+        return Counter.builder("bookhook.dead.letters").tag("stage", "derive").tag("reason", reason)
+                .description("Records sent to the dead-letter topic").register(registry);
+    }
 }

@@ -25,7 +25,12 @@ public final class DeriveTopology {
 
     static final String SOURCE = "appointment-changes";
     static final String DERIVER = "derive-appointment-events";
+    /**
+     * Where the deriver forwards events: the size guard, which passes each on to {@link #EVENTS_OUT} (the events topic)
+     * or, when Kafka would refuse it as too large, to the dead-letter topic.
+     */
     static final String EVENTS_SINK = "appointment-events";
+    static final String EVENTS_OUT = "appointment-events-out";
     static final String DEAD_LETTER_SINK = "dead-letter";
 
     private DeriveTopology() {
@@ -46,9 +51,13 @@ public final class DeriveTopology {
                 Serdes.String(), JsonSerde.of(AppointmentState.class)), DERIVER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingEvent.Queue.class)), DERIVER);
-        topology.addSink(EVENTS_SINK, settings.topics().appointmentEvents(), new StringSerializer(),
-                JsonSerde.of(AppointmentEvent.class).serializer(), new AppointmentIdPartitioner(), DERIVER);
-        topology.addSink(DEAD_LETTER_SINK, settings.topics().deadLetter(), new ByteArraySerializer(), new ByteArraySerializer(), DERIVER);
+        int maxRequestSize = OversizedEventGuard.maxRequestSize(settings.kafkaClient());
+        topology.addProcessor(EVENTS_SINK, () -> new OversizedEventGuard(JsonSerde.of(AppointmentEvent.class).serializer(), EVENTS_OUT,
+                DEAD_LETTER_SINK, maxRequestSize, DeriveMetrics.deadLetters(registry, "too_large")), DERIVER);
+        topology.addSink(EVENTS_OUT, settings.topics().appointmentEvents(), new StringSerializer(), new ByteArraySerializer(),
+                new AppointmentIdPartitioner(), EVENTS_SINK);
+        topology.addSink(DEAD_LETTER_SINK, settings.topics().deadLetter(), new ByteArraySerializer(), new ByteArraySerializer(),
+                DERIVER, EVENTS_SINK);
 
         for (TableMapping.Relation relation : mapping.relations()) {
             String store = RelatedRowStores.storeName(relation.table());

@@ -1,0 +1,23 @@
+package io.bookhook.schemas;
+
+/**
+ * The Kafka headers of a record on {@code bookhook.dead-letter}: why it is there, which stage put it there, and where
+ * it came from, so an operator can find the original and decide what to do with it. Values are UTF-8 text.
+ */
+public final class DeadLetterHeaders {
+
+    /** Why the record could not go on, in one line. */
+    public static final String REASON = "bookhook.dead-letter.reason";
+    /** {@code capture}, {@code derive} or {@code sink}. */
+    public static final String STAGE = "bookhook.dead-letter.stage";
+    /** The Kafka record it came from, when it came from one: topic, partition and offset. */
+    public static final String SOURCE_TOPIC = "bookhook.dead-letter.topic";
+    public static final String SOURCE_PARTITION = "bookhook.dead-letter.partition";
+    public static final String SOURCE_OFFSET = "bookhook.dead-letter.offset";
+    /** Capture's changes come from Postgres, not Kafka: the table and the change's position in the WAL. */
+    public static final String TABLE = "bookhook.dead-letter.table";
+    public static final String SOURCE_LSN = "bookhook.dead-letter.lsn";
+
+    private DeadLetterHeaders() {
+    }
+}
