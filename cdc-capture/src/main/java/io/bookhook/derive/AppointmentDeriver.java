@@ -128,6 +128,10 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         if (id == null) {
             throw new BadChangeException("appointment row has no " + mapping.idColumn());
         }
+        if (id.isBlank() || id.contains(":")) {
+            throw new BadChangeException("appointment " + mapping.idColumn() + " '" + id + "' cannot be part of an idempotency key"
+                    + " (appointment:{id}:{event_type}): it must be non-blank and free of ':'");
+        }
         String status = textOf(changed, mapping.statusColumn());
         if (status == null) {
             throw new BadChangeException("appointment " + id + " has a null " + mapping.statusColumn());

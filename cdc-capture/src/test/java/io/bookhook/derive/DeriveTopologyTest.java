@@ -259,6 +259,21 @@ class DeriveTopologyTest {
     }
 
     @Test
+    void an_id_that_cannot_form_an_idempotency_key_is_dead_lettered_and_the_next_appointment_still_derives() {
+        relatedRowsArrive();
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("id", "7:created")));
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("id", " ")));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
+
+        assertThat(outputKeys()).containsExactly("appointment:2:created");
+        assertThat(deadLetters.readRecordsToList()).extracting(DeriveTopologyTest::reason).containsExactly(
+                "appointment id '7:created' cannot be part of an idempotency key (appointment:{id}:{event_type}): it must be"
+                        + " non-blank and free of ':'",
+                "appointment id ' ' cannot be part of an idempotency key (appointment:{id}:{event_type}): it must be"
+                        + " non-blank and free of ':'");
+    }
+
+    @Test
     void an_unknown_status_derives_nothing_and_is_not_an_error() {
         relatedRowsArrive();
         appointments.pipeInput(key(1), change("c", appointment(1, "waitlisted")));
