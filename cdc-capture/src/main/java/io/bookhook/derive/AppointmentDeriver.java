@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.JsonSerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -55,16 +60,23 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private final Set<String> waitingAppointments = new LinkedHashSet<>();
     private Cancellable recheck;
     private final Duration stateRetention;
+    private final int maxRecordBytes;
+    private final Serializer<AppointmentState> stateBytes = JsonSerde.of(AppointmentState.class).serializer();
+    private final Serializer<PendingEvent.Queue> queueBytes = JsonSerde.of(PendingEvent.Queue.class).serializer();
     /** Where the next retention sweep starts; null: at the first appointment. */
     private String sweepFrom;
 
     AppointmentDeriver(TableMapping mapping, Duration grace, DeriveMetrics metrics) {
-        this(mapping, grace, Duration.ZERO, metrics);
+        this(mapping, grace, Duration.ZERO, OversizedEventGuard.DEFAULT_MAX_REQUEST_SIZE, metrics);
     }
 
-    /** {@code stateRetention}: how long an appointment's state outlives its last change; zero keeps it for ever. */
-    AppointmentDeriver(TableMapping mapping, Duration grace, Duration stateRetention, DeriveMetrics metrics) {
+    /**
+     * {@code stateRetention}: how long an appointment's state outlives its last change; zero keeps it for ever. {@code
+     * maxRecordBytes}: the producer's limit, which the stores' changelog records must stay under too.
+     */
+    AppointmentDeriver(TableMapping mapping, Duration grace, Duration stateRetention, int maxRecordBytes, DeriveMetrics metrics) {
         this.stateRetention = stateRetention;
+        this.maxRecordBytes = maxRecordBytes;
         this.metrics = metrics;
         this.mapping = mapping;
         this.rules = new DeriveRules(mapping.pendingStatus(), mapping.confirmedStatus());
@@ -103,7 +115,11 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             return; // the tombstone after a delete: nothing to derive
         }
         try {
-            derive(RawChange.parse(record.value()), record.timestamp());
+            derive(RawChange.parse(record.value()), record.timestamp(), record.value().length);
+        } catch (BadChangeException.TooLarge e) {
+            metrics.deadLetteredTooLarge();
+            context.forward(new Record<>(record.key(), (byte[]) null, record.timestamp(),
+                    DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))), DeriveTopology.DEAD_LETTER_SINK);
         } catch (BadChangeException e) {
             metrics.deadLettered();
             context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
@@ -112,7 +128,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     }
 
     /** {@code capturedAtMillis}: the raw record's timestamp, set when capture wrote it. */
-    private void derive(RawChange change, long capturedAtMillis) throws BadChangeException {
+    private void derive(RawChange change, long capturedAtMillis, int changeBytes) throws BadChangeException, BadChangeException.TooLarge {
         if (change.op() == RawChange.Operation.DELETE) {
             forget(change.before());
             return;
@@ -139,17 +155,34 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         AppointmentState state = Optional.ofNullable(states.get(id)).orElseGet(AppointmentState::empty);
         ObjectNode row = state.complete(changed);
         DeriveRules.Outcome outcome = rules.apply(change.op(), status, state.derived());
-        states.put(id, new AppointmentState(outcome.derived(), row, context.currentSystemTimeMs()));
-        if (outcome.emit().isEmpty()) {
-            return;
-        }
-        List<PendingEvent> queue = new ArrayList<>(waitingAppointments.contains(id) ? queueOf(id) : List.of());
         long now = context.currentSystemTimeMs();
+        AppointmentState next = new AppointmentState(outcome.derived(), row, now);
+        List<PendingEvent> queue = new ArrayList<>(waitingAppointments.contains(id) ? queueOf(id) : List.of());
         for (EventType type : outcome.emit()) {
             queue.add(new PendingEvent(type, change.commitTime(), row, now, capturedAtMillis));
         }
+        // The stores hold the row (the waiting events once each), and their changelogs go through the producer's limit:
+        // a record over it would fail the transaction, and derive, again on every restart. Only a large change can.
+        if (2L * changeBytes + 1024 > maxRecordBytes) {
+            requireStorable(id, "state", stateBytes.serialize(null, next));
+            if (!outcome.emit().isEmpty()) {
+                requireStorable(id, "waiting events", queueBytes.serialize(null, new PendingEvent.Queue(queue)));
+            }
+        }
+        states.put(id, next);
+        if (outcome.emit().isEmpty()) {
+            return;
+        }
         metrics.queued(outcome.emit().size());
         flush(id, queue, now, false);
+    }
+
+    private void requireStorable(String id, String what, byte[] value) throws BadChangeException.TooLarge {
+        long size = OversizedEventGuard.recordSizeUpperBound(id.getBytes(StandardCharsets.UTF_8), value, new Header[0]);
+        if (size > maxRecordBytes) {
+            throw new BadChangeException.TooLarge(String.format(Locale.ROOT, "appointment %s's %s would be a record of %,d bytes in derive's"
+                    + " store, over the %,d-byte limit (BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES)", id, what, size, maxRecordBytes));
+        }
     }
 
     /**

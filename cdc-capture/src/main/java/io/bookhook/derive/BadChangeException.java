@@ -10,4 +10,12 @@ final class BadChangeException extends Exception {
     BadChangeException(String reason, Throwable cause) {
         super(reason, cause);
     }
+
+    /** A change too large to keep: it is dead-lettered as its key alone, since its value is about as large. */
+    static final class TooLarge extends Exception {
+
+        TooLarge(String reason) {
+            super(reason);
+        }
+    }
 }

@@ -81,6 +81,11 @@ final class DeriveMetrics {
         deadLettered.increment();
     }
 
+    /** A change whose row is too large for derive's stores. */
+    void deadLetteredTooLarge() {
+        deadLetters(registry, "too_large").increment();
+    }
+
     /** {@code bookhook_dead_letters_total{stage="derive",reason}}: records derive could not write where they belong. */
     static Counter deadLetters(MeterRegistry registry, String reason) {
         return Counter.builder("bookhook.dead.letters").tag("stage", "derive").tag("reason", reason)

@@ -46,7 +46,8 @@ public final class DeriveTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 settings.topics().cdcTopic(mapping.appointmentTable()));
-        topology.addProcessor(DERIVER, () -> new AppointmentDeriver(mapping, settings.relatedRowGrace(), settings.stateRetention(), metrics), SOURCE);
+        topology.addProcessor(DERIVER, () -> new AppointmentDeriver(mapping, settings.relatedRowGrace(), settings.stateRetention(),
+                OversizedEventGuard.maxRequestSize(settings.kafkaClient()), metrics), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.STATE_STORE),
                 Serdes.String(), JsonSerde.of(AppointmentState.class)), DERIVER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.PENDING_STORE),

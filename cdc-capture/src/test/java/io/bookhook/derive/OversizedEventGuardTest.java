@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,6 +104,25 @@ class OversizedEventGuardTest {
         assertThat(text(letter.key())).isEqualTo("appointment:1:created");
         assertThat(header(letter, DeadLetterHeaders.REASON)).contains("is over the 4,096-byte limit");
         assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).as("sent by a punctuation, not by a change").isNull();
+    }
+
+    @Test
+    void an_appointment_row_too_large_for_derives_stores_is_dead_lettered_by_key_before_anything_is_stored() {
+        relatedRows(20, "1 Road");
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("notes", "n".repeat(5000))));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
+
+        assertThat(events.readRecordsToList()).extracting(TestRecord::key).containsExactly("appointment:2:created");
+        TestRecord<byte[], byte[]> letter = deadLetters.readRecord();
+        assertThat(text(letter.key())).isEqualTo("{\"id\":1}");
+        assertThat(letter.value()).as("the change is about as large as what could not be stored").isNull();
+        assertThat(header(letter, DeadLetterHeaders.REASON))
+                .matches("appointment 1's state would be a record of 5,[0-9]{3} bytes in derive's store, over the 4,096-byte limit"
+                        + " \\(BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES\\)");
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        KeyValueStore<String, AppointmentState> states = driver.getKeyValueStore(AppointmentDeriver.STATE_STORE);
+        assertThat(states.get("1")).as("nothing stored, so a later smaller change derives as the first").isNull();
+        assertThat(metrics.get("bookhook.dead.letters").tags("stage", "derive", "reason", "too_large").counter().count()).isEqualTo(1.0);
     }
 
     @Test
