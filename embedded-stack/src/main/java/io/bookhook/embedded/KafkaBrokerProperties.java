@@ -37,6 +37,9 @@ final class KafkaBrokerProperties {
         p.setProperty("share.coordinator.state.topic.num.partitions", "3");
 
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // How often the broker aborts transactions past their timeout (default 10 s): a transaction a killed sink left
+        // open is aborted within about its timeout instead of up to 10 s after it.
+        p.setProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.setProperty("num.partitions", "1");
         // Topics must be created on purpose (EmbeddedKafka.createTopic), as in production:
         // a typo in a topic name fails fast instead of silently creating a new topic.

@@ -84,6 +84,10 @@ final class SinkKafkaClients {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // A transaction lives for one commit (milliseconds). One a killed instance left open holds the group's offsets
+        // "unstable", and the instance that takes its partitions over waits until the broker aborts it: after this
+        // timeout instead of the default minute.
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         config.putAll(settings.kafkaClient());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
