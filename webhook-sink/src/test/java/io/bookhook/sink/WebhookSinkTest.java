@@ -8,6 +8,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
@@ -124,7 +125,12 @@ class WebhookSinkTest {
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).key()).isEqualTo("garbage");
         assertThat(letters.get(0).value()).isEqualTo("{not json".getBytes(UTF_8));
-        assertThat(new String(letters.get(0).headers().lastHeader(DeadLetters.REASON_HEADER).value(), UTF_8)).startsWith("not JSON");
+        ConsumerRecord<String, byte[]> letter = letters.get(0);
+        assertThat(header(letter, DeadLetterHeaders.REASON)).startsWith("not JSON");
+        assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("sink");
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(kit.topics.appointmentEvents());
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(sink.counts().deadLettered()).isEqualTo(1);
     }
 
@@ -176,5 +182,9 @@ class WebhookSinkTest {
         assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Attempt")).containsExactly("1", "2");
         assertThat(receiver.received().get(1).at()).as("attempt 2 waits for its due time, restart or not")
                 .isAfterOrEqualTo(retrying.nextAttemptAt());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), UTF_8);
     }
 }
