@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,14 +123,13 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
      */
     private Future<RecordMetadata> deadLetter(Publication publication, RecordTooLargeException refused) {
         String reason = tooLargeReason(size(publication.key()) + size(publication.value()), maxMessageBytes, refused);
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topics.deadLetter(), publication.key(), null);
-        letter.headers().add(DeadLetterHeaders.REASON, utf8(reason));
-        letter.headers().add(DeadLetterHeaders.STAGE, utf8(STAGE));
-        letter.headers().add(DeadLetterHeaders.TABLE, utf8(publication.table()));
+        Headers headers = DeadLetterHeaders.of(List.of(), STAGE, reason);
+        headers.add(DeadLetterHeaders.TABLE, bytes(publication.table()));
         String lsn = lsnOf(publication.value());
         if (lsn != null) {
-            letter.headers().add(DeadLetterHeaders.SOURCE_LSN, utf8(lsn));
+            headers.add(DeadLetterHeaders.SOURCE_LSN, bytes(lsn));
         }
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topics.deadLetter(), null, publication.key(), null, headers);
         LOG.warn("change of {} with key {} at LSN {} goes to {} instead of {}: {}", publication.table(), publication.change().key(), lsn,
                 topics.deadLetter(), topics.cdcTopic(publication.table()), reason);
         return producer.send(letter);
@@ -184,9 +184,5 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
 
     private static byte[] bytes(String text) {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSchemas;
@@ -183,9 +184,9 @@ class DeriveTopologyTest {
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-        assertThat(new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+        assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
                 .startsWith("change event is not JSON");
-        assertThat(new String(dead.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
+        assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(TOPICS.cdcTopic(MAPPING.appointmentTable()));
         assertThat(outputKeys()).containsExactly("appointment:2:created");
         assertThat(metrics.counter("bookhook.dead.letters", "stage", "derive").count()).isEqualTo(1.0);
@@ -377,7 +378,7 @@ class DeriveTopologyTest {
     }
 
     private static String reason(TestRecord<byte[], byte[]> record) {
-        return new String(record.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+        return new String(record.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
     }
 
     private static void assertConformsToSchema(List<TestRecord<String, AppointmentEvent>> out) {

@@ -1,7 +1,5 @@
 package io.bookhook.sink;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.bookhook.schemas.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,13 +17,8 @@ public final class DeadLetters {
     }
 
     static ProducerRecord<String, byte[]> of(ConsumerRecord<String, byte[]> bad, String reason, String deadLetterTopic) {
-        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(deadLetterTopic, null, bad.key(), bad.value(), bad.headers());
-        letter.headers().add(DeadLetterHeaders.REASON, reason.getBytes(UTF_8));
-        letter.headers().add(DeadLetterHeaders.STAGE, STAGE.getBytes(UTF_8));
-        letter.headers().add(DeadLetterHeaders.SOURCE_TOPIC, bad.topic().getBytes(UTF_8));
-        letter.headers().add(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(bad.partition()).getBytes(UTF_8));
-        letter.headers().add(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(bad.offset()).getBytes(UTF_8));
-        return letter;
+        return new ProducerRecord<>(deadLetterTopic, null, bad.key(), bad.value(),
+                DeadLetterHeaders.withSource(DeadLetterHeaders.of(bad.headers(), STAGE, reason), bad.topic(), bad.partition(), bad.offset()));
     }
 
     /** {@code topic-partition@offset} of a record, for log lines and the ids of skipped deliveries. */
