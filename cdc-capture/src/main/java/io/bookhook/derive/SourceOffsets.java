@@ -1,5 +1,6 @@
 package io.bookhook.derive;
 
+import io.bookhook.schemas.OffsetGaps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 final class SourceOffsets {
 
     private static final long TIMEOUT_SECONDS = 60;
+    private static final String RECORDS = "appointment changes";
 
     private final Map<TopicPartition, Long> committed;
     private final Map<TopicPartition, Long> starts;
@@ -68,21 +70,11 @@ final class SourceOffsets {
     /** Throws with one line when a committed offset is outside the log. */
     void requireNoGap() {
         List<String> gaps = new ArrayList<>();
-        committed.forEach((partition, offset) -> {
-            Long start = starts.get(partition);
-            Long end = ends.get(partition);
-            if (start != null && offset < start) {
-                gaps.add("its committed offset " + offset + " of " + partition + " is gone: the log now runs from " + start + " to " + end
-                        + ", so " + (start - offset) + " appointment changes were deleted before it read them");
-            } else if (end != null && offset > end) {
-                gaps.add("its committed offset " + offset + " of " + partition + " is past the log's end " + end
-                        + " (was the topic deleted and created again?)");
-            }
-        });
+        committed.forEach((partition, offset) ->
+                OffsetGaps.describe(partition, offset, starts.get(partition), ends.get(partition), RECORDS).ifPresent(gaps::add));
         if (!gaps.isEmpty()) {
             gaps.sort(String::compareTo);
-            throw new IllegalStateException("derive stops rather than skip appointment changes it never read: " + String.join("; ", gaps)
-                    + ". See the README, \"A gap in a topic\"");
+            throw OffsetGaps.stop("derive", RECORDS, gaps, null);
         }
     }
 

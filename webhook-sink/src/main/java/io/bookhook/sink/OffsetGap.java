@@ -1,17 +1,16 @@
 package io.bookhook.sink;
 
+import io.bookhook.schemas.OffsetGaps;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
-/**
- * The one line for a consumer whose committed offset is no longer in the log (retention deleted the records, or the
- * topic was recreated): which partition, where the log runs now and how many records were never read.
- */
+/** The sink's one line ({@link OffsetGaps}) for the partitions a consumer found its committed offset out of range in. */
 final class OffsetGap {
 
     private static final Duration LOOKUP = Duration.ofSeconds(30);
@@ -30,23 +29,14 @@ final class OffsetGap {
         } catch (KafkaException e) {
             // The line still names the partition and the offset.
         }
-        StringJoiner parts = new StringJoiner("; ");
+        List<String> gaps = new ArrayList<>();
         for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
-            parts.add(describe(entry.getKey(), entry.getValue(), starts.get(entry.getKey()), ends.get(entry.getKey()), records));
+            TopicPartition partition = entry.getKey();
+            long committed = entry.getValue();
+            // Kafka said it is out of range: should the log have moved since, say so without the bounds.
+            gaps.add(OffsetGaps.describe(partition, committed, starts.get(partition), ends.get(partition), records)
+                    .or(() -> OffsetGaps.describe(partition, committed, null, null, records)).orElseThrow());
         }
-        return new IllegalStateException(who + " stops rather than skip " + records + " it never read: " + parts
-                + ". See the README, \"A gap in a topic\"", gap);
-    }
-
-    static String describe(TopicPartition partition, long committed, Long start, Long end, String records) {
-        String where = "its committed offset " + committed + " of " + partition;
-        if (start == null || end == null) {
-            return where + " is not in the log any more";
-        }
-        if (committed < start) {
-            return where + " is gone: the log now runs from " + start + " to " + end + ", so " + (start - committed) + " " + records
-                    + " were deleted before it read them";
-        }
-        return where + " is past the log's end " + end + " (was the topic deleted and created again?)";
+        return OffsetGaps.stop(who, records, gaps, gap);
     }
 }
