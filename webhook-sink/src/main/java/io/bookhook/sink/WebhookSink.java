@@ -326,14 +326,18 @@ public final class WebhookSink implements Runnable, AutoCloseable {
             if (numbers.isEmpty()) {
                 return;
             }
-            Set<TopicPartition> requestPartitions = new HashSet<>();
-            numbers.forEach(p -> requestPartitions.add(requests.partition(p)));
-            Map<TopicPartition, OffsetAndMetadata> committedRequests = consumer.committed(requestPartitions, KAFKA_TIMEOUT);
-            startNeverReadPartitionsAtTheBeginning(numbers);
+            Set<TopicPartition> owned = new HashSet<>();
+            numbers.forEach(p -> {
+                owned.add(requests.partition(p));
+                owned.add(new TopicPartition(settings.topics().appointmentEvents(), p));
+            });
+            // One round trip for the offsets of both: it waits while a transaction of a killed instance holds them.
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, KAFKA_TIMEOUT);
+            startNeverReadPartitionsAtTheBeginning(numbers, committed);
             for (int partition : numbers) {
                 restorer.restore(partition, KAFKA_TIMEOUT);
                 long eventsPosition = consumer.position(new TopicPartition(settings.topics().appointmentEvents(), partition), KAFKA_TIMEOUT);
-                long requestsPosition = requests.assign(partition, committedRequests.get(requests.partition(partition)));
+                long requestsPosition = requests.assign(partition, committed.get(requests.partition(partition)));
                 engine.assigned(partition, eventsPosition, requestsPosition);
             }
             partitionsOwned = engine.owned().size();
@@ -345,11 +349,9 @@ public final class WebhookSink implements Runnable, AutoCloseable {
          * consumer's reset policy is {@code none}, so a committed offset that retention deleted stops the sink (see
          * {@link OffsetGap}) instead of skipping what was deleted.
          */
-        private void startNeverReadPartitionsAtTheBeginning(Set<Integer> numbers) {
-            Set<TopicPartition> events = new HashSet<>();
-            numbers.forEach(p -> events.add(new TopicPartition(settings.topics().appointmentEvents(), p)));
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(events, KAFKA_TIMEOUT);
-            List<TopicPartition> neverRead = events.stream().filter(tp -> committed.get(tp) == null).toList();
+        private void startNeverReadPartitionsAtTheBeginning(Set<Integer> numbers, Map<TopicPartition, OffsetAndMetadata> committed) {
+            List<TopicPartition> neverRead = numbers.stream().map(p -> new TopicPartition(settings.topics().appointmentEvents(), p))
+                    .filter(tp -> committed.get(tp) == null).toList();
             if (!neverRead.isEmpty()) {
                 consumer.seekToBeginning(neverRead);
             }
