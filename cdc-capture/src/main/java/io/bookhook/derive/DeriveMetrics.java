@@ -1,11 +1,11 @@
 package io.bookhook.derive;
 
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.PipelineLatency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,20 +30,10 @@ final class DeriveMetrics {
                 .description("Appointment changes sent to the dead-letter topic").register(registry);
         Gauge.builder("bookhook.derive.waiting.events", waiting, count -> Math.max(0, count.get()))
                 .description("Events of this instance waiting for their related rows").register(registry);
-        this.commitToCaptured = latency(registry, "commit_to_captured",
+        this.commitToCaptured = PipelineLatency.timer(registry, PipelineLatency.COMMIT_TO_CAPTURED,
                 "From the commit in Postgres to capture writing the change to Kafka (Debezium's stream and poll)");
-        this.capturedToDerived = latency(registry, "captured_to_derived",
+        this.capturedToDerived = PipelineLatency.timer(registry, PipelineLatency.CAPTURED_TO_DERIVED,
                 "From capture writing the change to derive emitting its event (reading, related rows, the wait for them)");
-    }
-
-    /**
-     * One span of an event's way from the commit in Postgres to the receiver, as a histogram: {@code
-     * bookhook_pipeline_latency_seconds_bucket{span="…"}}. The sink adds {@code derived_to_delivered}.
-     */
-    static Timer latency(MeterRegistry registry, String span, String description) {
-        return Timer.builder("bookhook.pipeline.latency").tag("span", span).description(description)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry);
     }
 
     /**

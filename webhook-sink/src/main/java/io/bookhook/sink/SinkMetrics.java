@@ -1,6 +1,7 @@
 package io.bookhook.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bookhook.schemas.PipelineLatency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,10 +50,8 @@ final class SinkMetrics {
         this.deadLetters = Counter.builder("bookhook.dead.letters").tag("stage", "sink")
                 .description("Records the sink could not read, sent to the dead-letter topic").register(registry);
         // The last span of bookhook_pipeline_latency_seconds; derive records commit_to_captured and captured_to_derived.
-        this.derivedToDelivered = Timer.builder("bookhook.pipeline.latency").tag("span", "derived_to_delivered")
-                .description("From derive emitting the event to the receiver's 2xx (the sink's read, queue and attempts)")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry);
+        this.derivedToDelivered = PipelineLatency.timer(registry, PipelineLatency.DERIVED_TO_DELIVERED,
+                "From derive emitting the event to the receiver's 2xx (the sink's read, queue and attempts)");
     }
 
     /** Registers the per-endpoint gauges (once per registry), which read what {@link #endpoints} last published. */
@@ -90,7 +89,6 @@ final class SinkMetrics {
                 .description("One HTTP attempt, connect to the end of the bounded response read").register(registry)).record(took);
     }
 
-    /** From the change's commit in Postgres ({@code occurred_at} of the payload) to now, when the receiver said 2xx. */
     /**
      * A 2xx: commit→delivery per endpoint (from the payload's {@code occurred_at}), and the pipeline's last span,
      * derived→delivered (from the event's {@code bookhook.derived-at} header; 0 when it had none).

@@ -1,5 +1,6 @@
 package io.bookhook.app.bench;
 
+import io.bookhook.schemas.PipelineLatency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -16,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SpanBreakdown {
 
-    public static final String METER = "bookhook.pipeline.latency";
-    public static final List<String> SPANS = List.of("commit_to_captured", "captured_to_derived", "derived_to_delivered");
 
     /** The cumulative bucket counts of each span at one moment; needs a registry whose histograms never roll over (Prometheus's). */
     public record Snapshot(Map<String, CountAtBucket[]> buckets) {
@@ -32,8 +31,8 @@ public final class SpanBreakdown {
 
     public static Snapshot snapshot(MeterRegistry registry) {
         Map<String, CountAtBucket[]> buckets = new LinkedHashMap<>();
-        for (String span : SPANS) {
-            Timer timer = registry.find(METER).tag("span", span).timer();
+        for (String span : PipelineLatency.SPANS) {
+            Timer timer = registry.find(PipelineLatency.METER).tag("span", span).timer();
             buckets.put(span, timer == null ? new CountAtBucket[0] : timer.takeSnapshot().histogramCounts());
         }
         return new Snapshot(buckets);
@@ -41,7 +40,7 @@ public final class SpanBreakdown {
 
     public static List<Span> between(Snapshot before, Snapshot after) {
         List<Span> spans = new ArrayList<>();
-        for (String span : SPANS) {
+        for (String span : PipelineLatency.SPANS) {
             CountAtBucket[] to = after.buckets().getOrDefault(span, new CountAtBucket[0]);
             CountAtBucket[] from = before.buckets().getOrDefault(span, new CountAtBucket[0]);
             double[] cumulative = new double[to.length];

@@ -2,6 +2,7 @@ package io.bookhook.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bookhook.schemas.PipelineLatency;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,8 +19,7 @@ class SpanBreakdownTest {
 
     /** As derive and the sink register them. */
     private Timer span(String name) {
-        return Timer.builder(SpanBreakdown.METER).tag("span", name).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+        return PipelineLatency.timer(registry, name, "a span");
     }
 
     @Test
