@@ -73,11 +73,11 @@ final class DeriveMetrics {
 
     /** A change whose row is too large for derive's stores. */
     void deadLetteredTooLarge() {
-        deadLetters(registry, "too_large").increment();
+        deadLetters("too_large").increment();
     }
 
     /** {@code bookhook_dead_letters_total{stage="derive",reason}}: records derive could not write where they belong. */
-    static Counter deadLetters(MeterRegistry registry, String reason) {
+    Counter deadLetters(String reason) {
         return Counter.builder("bookhook.dead.letters").tag("stage", "derive").tag("reason", reason)
                 .description("Records sent to the dead-letter topic").register(registry);
     }

@@ -43,18 +43,18 @@ public final class DeriveTopology {
     public static Topology build(DeriveSettings settings, MeterRegistry registry) {
         TableMapping mapping = settings.mapping();
         DeriveMetrics metrics = new DeriveMetrics(registry);
+        int maxRequestSize = OversizedEventGuard.maxRequestSize(settings.kafkaClient());
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 settings.topics().cdcTopic(mapping.appointmentTable()));
         topology.addProcessor(DERIVER, () -> new AppointmentDeriver(mapping, settings.relatedRowGrace(), settings.stateRetention(),
-                OversizedEventGuard.maxRequestSize(settings.kafkaClient()), metrics), SOURCE);
+                maxRequestSize, metrics), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.STATE_STORE),
                 Serdes.String(), JsonSerde.of(AppointmentState.class)), DERIVER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingEvent.Queue.class)), DERIVER);
-        int maxRequestSize = OversizedEventGuard.maxRequestSize(settings.kafkaClient());
         topology.addProcessor(EVENTS_SINK, () -> new OversizedEventGuard(JsonSerde.of(AppointmentEvent.class).serializer(), EVENTS_OUT,
-                DEAD_LETTER_SINK, maxRequestSize, DeriveMetrics.deadLetters(registry, "too_large")), DERIVER);
+                DEAD_LETTER_SINK, maxRequestSize, metrics.deadLetters("too_large")), DERIVER);
         topology.addSink(EVENTS_OUT, settings.topics().appointmentEvents(), new StringSerializer(), new ByteArraySerializer(),
                 new AppointmentIdPartitioner(), EVENTS_SINK);
         topology.addSink(DEAD_LETTER_SINK, settings.topics().deadLetter(), new ByteArraySerializer(), new ByteArraySerializer(),
