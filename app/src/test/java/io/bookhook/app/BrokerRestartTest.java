@@ -13,9 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,6 +45,7 @@ class BrokerRestartTest {
     private HttpServer receiver;
     private EmbeddedKafka kafka;
     private EmbeddedStack stack;
+    private String database;
     private String jdbcUrl;
     private Map<String, String> environment;
 
@@ -64,10 +62,10 @@ class BrokerRestartTest {
         receiver.start();
         kafka = EmbeddedKafka.start(brokerDir);
         stack = SharedEmbeddedStack.get();
-        String name = SharedEmbeddedStack.uniqueName("broker_restart");
-        jdbcUrl = stack.postgres().createDatabase(name);
+        database = SharedEmbeddedStack.uniqueName("broker_restart");
+        jdbcUrl = stack.postgres().createDatabase(database);
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "restart-secret");
+        environment = TestEnvironments.pipeline(stack, database, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "restart-secret");
         environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     }
 
@@ -117,27 +115,18 @@ class BrokerRestartTest {
     }
 
     /** One appointment per transaction, as the booking app books them. */
-    private void bookAppointments(int from, int to) throws Exception {
+    private void bookAppointments(int from, int to) {
         for (int i = from; i <= to; i++) {
             execute("INSERT INTO appointments_appointment (customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
                     + "VALUES (1, 1, 1, 1, '2026-12-03 14:00+00', '2026-12-03 14:45+00')");
         }
     }
 
-    private String query(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private String query(String sql) {
+        return stack.postgres().queryOne(database, sql);
     }
 
-    private void execute(String... statements) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private void execute(String... statements) {
+        stack.postgres().execute(database, statements);
     }
 }

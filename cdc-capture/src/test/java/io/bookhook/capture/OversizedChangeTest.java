@@ -14,10 +14,6 @@ import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -112,20 +108,11 @@ class OversizedChangeTest {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private String query(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private String query(String sql) {
+        return stack.postgres().queryOne(database, sql);
     }
 
-    private void execute(String... statements) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private void execute(String... statements) {
+        stack.postgres().execute(database, statements);
     }
 }

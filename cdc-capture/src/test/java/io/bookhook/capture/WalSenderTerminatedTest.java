@@ -11,10 +11,6 @@ import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,26 +81,19 @@ class WalSenderTerminatedTest {
         return names;
     }
 
-    private int activeWalSender() throws Exception {
+    private int activeWalSender() {
         String pid = query("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + database + "' AND active");
         return pid == null ? -1 : Integer.parseInt(pid);
     }
 
-    private void insertCustomers(int from, int to) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement()) {
-            for (int i = from; i <= to; i++) {
-                statement.execute("INSERT INTO appointments_customer (name, phone, email) VALUES ('customer " + i
-                        + "', '0912-345-" + String.format("%04d", i) + "', 'c" + i + "@example.com')");
-            }
+    private void insertCustomers(int from, int to) {
+        for (int i = from; i <= to; i++) {
+            stack.postgres().execute(database, "INSERT INTO appointments_customer (name, phone, email) VALUES ('customer " + i
+                    + "', '0912-345-" + String.format("%04d", i) + "', 'c" + i + "@example.com')");
         }
     }
 
-    private String query(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+    private String query(String sql) {
+        return stack.postgres().queryOne(database, sql);
     }
 }

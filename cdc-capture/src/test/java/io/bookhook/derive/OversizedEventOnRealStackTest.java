@@ -12,9 +12,6 @@ import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +113,7 @@ class OversizedEventOnRealStackTest {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private void execute(String... statements) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private void execute(String... statements) {
+        stack.postgres().execute(name, statements);
     }
 }

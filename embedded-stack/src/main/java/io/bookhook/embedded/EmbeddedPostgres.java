@@ -92,6 +92,29 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** Runs {@code statements} in {@code database} one after another, as superuser, each committed on its own. */
+    public void execute(String database, String... statements) {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl(database), user(), password());
+                java.sql.Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("in database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first column of the first row {@code sql} returns in {@code database}, as text; null when there is none. */
+    public String queryOne(String database, String sql) {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl(database), user(), password());
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("in database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
     public String host() {
         return "localhost";
     }
