@@ -50,6 +50,10 @@ final class DebeziumProperties {
         // while other tables fill the WAL.
         props.setProperty("heartbeat.action.query", HeartbeatTable.upsert(settings.schema(), settings.heartbeatTable()));
 
+        // After a lost connection (Postgres restarted, WAL sender terminated) Debezium restarts its task after this
+        // wait; its 10 s default would hold every booking's webhook back that long after a routine database restart.
+        props.setProperty("retriable.restart.connector.wait.ms", "2000");
+
         // Offsets live in a compacted Kafka topic so a restarted capture resumes without a second snapshot.
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
         props.setProperty("offset.storage.topic", settings.offsetTopic());

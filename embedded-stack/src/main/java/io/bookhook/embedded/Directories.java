@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Recursive delete that logs instead of failing: cleanup must never hide the real error. */
-final class Directories {
+public final class Directories {
 
     private static final Logger LOG = LoggerFactory.getLogger(Directories.class);
 
@@ -17,7 +17,7 @@ final class Directories {
     }
 
     /** @return true if the directory is gone afterwards */
-    static boolean deleteQuietly(Path dir) {
+    public static boolean deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return true;
         }

@@ -1,10 +1,17 @@
 package io.bookhook.embedded;
 
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +150,66 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public Path dataDirectory() {
         return workDir.resolve(DATA_DIR);
+    }
+
+    /** How {@link #restart} stops the server: as {@code pg_ctl -m} names the modes. */
+    public enum ShutdownMode {
+        /** Disconnects every session, checkpoints, then stops: what an orderly restart does. */
+        FAST,
+        /** Stops without a checkpoint, as a crash would: the next start replays the WAL. */
+        IMMEDIATE
+    }
+
+    /**
+     * Stops the server in {@code mode} and starts it again on the same port and data directory, as an operator's
+     * {@code pg_ctl restart} does: every connection, replication connections included, is cut. Returns when the
+     * server accepts connections again.
+     */
+    public synchronized void restart(ShutdownMode mode) {
+        if (closed) {
+            throw new IllegalStateException("Postgres is closed");
+        }
+        // pg_ctl restart reuses the options the postmaster was started with (postmaster.opts); run it the way
+        // zonky ran pg_ctl, under a user namespace when that is how the server runs as root.
+        String postgresBinary = postmasterCommand().get(0);
+        Path pgCtl = Path.of(postgresBinary).resolveSibling("pg_ctl");
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(pgCtl.toString(), "-D", dataDirectory().toString(), "-m", mode.name().toLowerCase(Locale.ROOT),
+                "-t", "60", "-w", "restart"));
+        try {
+            // The new postmaster inherits pg_ctl's output: a file, since a pipe nobody reads would block its logging.
+            Process pgCtlRun = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("postgres-restarts.log").toFile())).start();
+            boolean exited = pgCtlRun.waitFor(90, TimeUnit.SECONDS);
+            if (!exited || pgCtlRun.exitValue() != 0) {
+                pgCtlRun.destroyForcibly();
+                throw new IllegalStateException("pg_ctl restart -m " + mode + " failed (exit " + (exited ? pgCtlRun.exitValue() : "none, timed out") + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + pgCtl, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting Postgres", e);
+        }
+        LOG.info("Postgres restarted ({} shutdown) at {}", mode, jdbcUrl());
+    }
+
+    /** The command line the running postmaster was started with, from {@code postmaster.opts}, split into words. */
+    private List<String> postmasterCommand() {
+        try {
+            String opts = Files.readString(dataDirectory().resolve("postmaster.opts")).trim();
+            List<String> words = new ArrayList<>();
+            Matcher word = Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(opts);
+            while (word.find()) {
+                words.add(word.group(1) != null ? word.group(1) : word.group(2));
+            }
+            return words;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read postmaster.opts in " + dataDirectory(), e);
+        }
     }
 
     /** Stops the postmaster (fast shutdown) and deletes the data directory. */

@@ -72,4 +72,22 @@ class EmbeddedPostgresTest {
             return rs.getString(1);
         }
     }
+
+    @Test
+    void restartsAfterAFastAndAnImmediateShutdownKeepingCommittedData() throws SQLException {
+        postgres.execute(postgres.database(), "CREATE TABLE restart_probe (id int PRIMARY KEY)", "INSERT INTO restart_probe VALUES (1)");
+        String firstStart = postgres.queryOne(postgres.database(), "SELECT pg_postmaster_start_time()::text");
+
+        postgres.restart(EmbeddedPostgres.ShutdownMode.FAST);
+        String afterFast = postgres.queryOne(postgres.database(), "SELECT pg_postmaster_start_time()::text");
+        postgres.execute(postgres.database(), "INSERT INTO restart_probe VALUES (2)");
+        postgres.restart(EmbeddedPostgres.ShutdownMode.IMMEDIATE);
+        String afterImmediate = postgres.queryOne(postgres.database(), "SELECT pg_postmaster_start_time()::text");
+
+        assertThat(afterFast).as("a new postmaster after the fast restart").isNotEqualTo(firstStart);
+        assertThat(afterImmediate).as("a new postmaster after the immediate restart").isNotEqualTo(afterFast);
+        assertThat(postgres.queryOne(postgres.database(), "SELECT string_agg(id::text, ',' ORDER BY id) FROM restart_probe"))
+                .as("rows committed before each shutdown").isEqualTo("1,2");
+        assertThat(postgres.queryOne(postgres.database(), "SHOW wal_level")).as("the server's options survive the restart").isEqualTo("logical");
+    }
 }
