@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Capture in a JVM of its own, so a test can kill it with SIGKILL mid-stream. */
+/** Capture in a JVM of its own, so a test can kill it with SIGKILL mid-stream, or stop it with SIGTERM. */
 public final class CaptureChild {
 
     static final String STREAMING = "STREAMING";
@@ -21,6 +21,14 @@ public final class CaptureChild {
                 slot, slot, slot, slot + ".offsets", Map.of("bootstrap.servers", args[5]), TopicNames.prefixed(args[7]),
                 Duration.ofMillis(10), Duration.ofSeconds(1));
         CaptureEngine capture = CaptureEngine.start(settings);
+        // SIGTERM stops it the way bookhook's stage commands do: the engine flushes its offsets and closes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                capture.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "capture-child-stop"));
         capture.awaitStreaming(Duration.ofSeconds(60));
         System.out.println(STREAMING);
         System.out.flush();
