@@ -5,6 +5,7 @@ import io.bookhook.capture.PostgresConnection;
 import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
+import io.bookhook.schemas.RecordLimits;
 import io.bookhook.schemas.TopicNames;
 import io.bookhook.sink.CircuitSettings;
 import io.bookhook.sink.EndpointsFile;
@@ -163,25 +164,31 @@ final class BookhookSettings {
     }
 
     /**
-     * The largest record capture and derive write, applied as their producers' {@code max.request.size}: a change or
-     * event over it is dead-lettered instead of stopping the stage. Kafka's {@code max.request.size} itself is not
-     * taken through BOOKHOOK_KAFKA_*, so the limit the dead letters name is the one in force.
+     * The largest record capture, derive and the sink write, applied as their producers' {@code max.request.size}: a
+     * change or event over it is dead-lettered instead of stopping the stage (derive's limit for events is lower, so the
+     * sink's records of an event fit too). Kafka's {@code max.request.size} itself is not taken through BOOKHOOK_KAFKA_*,
+     * so the limit the dead letters name is the one in force. At least 64 KiB: derive keeps 32 KiB of it for the sink.
      */
     int maxMessageBytes() {
         if (env.optional(Env.KAFKA_PREFIX + "MAX_REQUEST_SIZE").isPresent()) {
             throw new SettingsException(Env.KAFKA_PREFIX + "MAX_REQUEST_SIZE is set: set " + Env.MAX_MESSAGE_BYTES
-                    + " instead (capture and derive apply it as max.request.size)");
+                    + " instead (capture, derive and the sink apply it as max.request.size)");
         }
-        return env.integer(Env.MAX_MESSAGE_BYTES, CaptureSettings.DEFAULT_MAX_MESSAGE_BYTES, 1024, Integer.MAX_VALUE);
+        return env.integer(Env.MAX_MESSAGE_BYTES, CaptureSettings.DEFAULT_MAX_MESSAGE_BYTES, RecordLimits.MIN_MAX_RECORD_BYTES, Integer.MAX_VALUE);
+    }
+
+    /** The Kafka client settings with {@code max.request.size} from {@link #maxMessageBytes()}, for a producer's stage. */
+    private Map<String, String> kafkaClientWithMessageLimit() {
+        Map<String, String> kafkaClient = new HashMap<>(env.kafkaClient());
+        kafkaClient.put("max.request.size", Integer.toString(maxMessageBytes()));
+        return kafkaClient;
     }
 
     DeriveSettings derive() {
         // Kafka Streams hands max.request.size to its producer only; derive's size guard reads it from here too.
-        Map<String, String> kafkaClient = new HashMap<>(env.kafkaClient());
-        kafkaClient.put("max.request.size", Integer.toString(maxMessageBytes()));
         return new DeriveSettings(
                 env.string("BOOKHOOK_DERIVE_APPLICATION_ID", "bookhook-derive"),
-                kafkaClient,
+                kafkaClientWithMessageLimit(),
                 topics(),
                 tableMapping(),
                 env.duration("BOOKHOOK_RELATED_ROW_GRACE", Duration.ofSeconds(10)),
@@ -244,7 +251,7 @@ final class BookhookSettings {
             LOG.warn("{} is set, so {} {} not used: name the receiver in the file to keep posting there", SinkVariables.ENDPOINTS_FILE,
                     String.join(" and ", ignored), ignored.size() == 1 ? "is" : "are");
         }
-        return SinkSettings.builder(env.kafkaClient()).endpoints(EndpointsFile.read(Path.of(file), env::optional));
+        return SinkSettings.builder(kafkaClientWithMessageLimit()).endpoints(EndpointsFile.read(Path.of(file), env::optional));
     }
 
     /** The seed's one endpoint: MAKE_WEBHOOK_URL, MAKE_WEBHOOK_SECRET, BOOKHOOK_SIGNATURE_MODE, its secrets, BOOKHOOK_MAX_IN_FLIGHT. */
@@ -255,7 +262,7 @@ final class BookhookSettings {
             throw new SettingsException("BOOKHOOK_STANDARD_WEBHOOK_SECRETS is not set (needed when BOOKHOOK_SIGNATURE_MODE is "
                     + mode.name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
-        return SinkSettings.builder(env.httpUrl(SinkVariables.WEBHOOK_URL), env.required(SinkVariables.SECRET), env.kafkaClient())
+        return SinkSettings.builder(env.httpUrl(SinkVariables.WEBHOOK_URL), env.required(SinkVariables.SECRET), kafkaClientWithMessageLimit())
                 .signatureMode(mode)
                 .standardSecrets(standardSecrets)
                 .maxInFlight(env.integer(SinkVariables.MAX_IN_FLIGHT, SinkSettings.DEFAULT_MAX_IN_FLIGHT, 1, SinkSettings.MAX_MAX_IN_FLIGHT));

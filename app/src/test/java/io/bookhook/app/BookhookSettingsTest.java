@@ -74,17 +74,26 @@ class BookhookSettingsTest {
     }
 
     @Test
-    void the_max_message_size_is_kafkas_default_unless_set_and_is_capture_and_derives_max_request_size() {
-        BookhookSettings defaults = new BookhookSettings(complete());
+    void the_max_message_size_is_kafkas_default_unless_set_and_is_the_max_request_size_of_every_stage_that_produces() {
+        BookhookSettings defaults = new BookhookSettings(withWebhook(complete()));
         assertThat(defaults.capture().maxMessageBytes()).isEqualTo(1_048_576);
         assertThat(defaults.derive().kafkaClient()).containsEntry("max.request.size", "1048576");
+        assertThat(defaults.sink().kafkaClient()).as("the sink writes ledger and index records of those events")
+                .containsEntry("max.request.size", "1048576");
 
-        Map<String, String> env = complete();
+        Map<String, String> env = withWebhook(complete());
         env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "4194304");
         BookhookSettings settings = new BookhookSettings(env);
         assertThat(settings.capture().maxMessageBytes()).isEqualTo(4_194_304);
         assertThat(settings.capture().kafkaClient()).as("bookhook's setting, not a client property").doesNotContainKey("max.message.bytes");
         assertThat(settings.derive().kafkaClient()).containsEntry("max.request.size", "4194304").doesNotContainKey("max.message.bytes");
+        assertThat(settings.sink().kafkaClient()).containsEntry("max.request.size", "4194304");
+    }
+
+    private static Map<String, String> withWebhook(Map<String, String> env) {
+        env.put("MAKE_WEBHOOK_URL", "https://hook.eu1.make.com/abc123");
+        env.put("MAKE_WEBHOOK_SECRET", "make-secret");
+        return env;
     }
 
     @Test
@@ -94,15 +103,16 @@ class BookhookSettingsTest {
         assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
                 .hasMessage("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES must be a whole number, got '1MB'");
 
-        env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "100");
-        assertThatThrownBy(() -> new BookhookSettings(env).derive()).isInstanceOf(SettingsException.class)
-                .hasMessage("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES must be between 1024 and 2147483647, got 100");
+        env.put("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "4096");
+        assertThatThrownBy(() -> new BookhookSettings(env).derive()).as("derive keeps 32 KiB of it for the sink's records")
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES must be between 65536 and 2147483647, got 4096");
 
         env.remove("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES");
         env.put("BOOKHOOK_KAFKA_MAX_REQUEST_SIZE", "4194304");
         assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
                 .hasMessage("BOOKHOOK_KAFKA_MAX_REQUEST_SIZE is set: set BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES instead"
-                        + " (capture and derive apply it as max.request.size)");
+                        + " (capture, derive and the sink apply it as max.request.size)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.bookhook.capture;
 
+import io.bookhook.schemas.RecordLimits;
 import io.bookhook.schemas.TopicNames;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ public record CaptureSettings(
         int maxMessageBytes) {
 
     /** Kafka's default {@code max.request.size}, and what a broker's default {@code message.max.bytes} accepts. */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = RecordLimits.DEFAULT_MAX_RECORD_BYTES;
 
     public CaptureSettings {
         Objects.requireNonNull(postgres, "postgres");

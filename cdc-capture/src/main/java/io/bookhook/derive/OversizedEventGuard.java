@@ -1,6 +1,7 @@
 package io.bookhook.derive;
 
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.RecordLimits;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -21,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * the production exception handler answers, derive stops, and after a restart fails on the same change again. So the
  * size is measured here, before the producer sees the record: an event over the limit goes to the dead-letter topic as
  * its key with the reason, and derive goes on.
+ * The limit for events is below the record limit, so that the sink's records of an event fit too ({@link RecordLimits}).
  */
 final class OversizedEventGuard implements Processor<String, AppointmentEvent, Object, Object> {
 
     /** Kafka's default {@code max.request.size}. */
-    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+    static final int DEFAULT_MAX_REQUEST_SIZE = RecordLimits.DEFAULT_MAX_RECORD_BYTES;
 
     // What Kafka adds around a record alone in its batch, at most: the batch header, the record's own framing, and
     // a varint of up to 5 bytes for each length. The producer's own estimate is internal API, so this bound stands in
@@ -40,6 +42,7 @@ final class OversizedEventGuard implements Processor<String, AppointmentEvent, O
     private final String eventsNode;
     private final String deadLetterNode;
     private final int maxRequestSize;
+    private final long eventLimit;
     private final Counter deadLettered;
     private ProcessorContext<Object, Object> context;
 
@@ -49,6 +52,7 @@ final class OversizedEventGuard implements Processor<String, AppointmentEvent, O
         this.eventsNode = eventsNode;
         this.deadLetterNode = deadLetterNode;
         this.maxRequestSize = maxRequestSize;
+        this.eventLimit = RecordLimits.eventLimit(maxRequestSize);
         this.deadLettered = deadLettered;
     }
 
@@ -68,12 +72,12 @@ final class OversizedEventGuard implements Processor<String, AppointmentEvent, O
         byte[] key = event.key().getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(null, event.headers(), event.value());
         long size = recordSizeUpperBound(key, value, event.headers().toArray());
-        if (size <= maxRequestSize) {
+        if (size <= eventLimit) {
             context.forward(event.withValue(value), eventsNode);
             return;
         }
-        String reason = String.format(Locale.ROOT, "event of %,d bytes is over the %,d-byte limit (BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES)",
-                size, maxRequestSize);
+        String reason = String.format(Locale.ROOT, "event of %,d bytes is over the %,d-byte event limit (3/4 of BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES"
+                + " %,d less 32 KiB, so that the sink's records of it fit too)", size, eventLimit, maxRequestSize);
         LOG.warn("event {} goes to the dead-letter topic instead of the events topic: {}", event.key(), reason);
         deadLettered.increment();
         // The source is the appointment change being processed; an event sent after waiting for its related rows

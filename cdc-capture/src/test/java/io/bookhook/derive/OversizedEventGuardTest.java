@@ -9,6 +9,7 @@ import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.RecordLimits;
 import io.bookhook.schemas.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class OversizedEventGuardTest {
 
     private static final TableMapping MAPPING = TableMapping.referenceSchema();
     private static final TopicNames TOPICS = TopicNames.defaults();
-    private static final int LIMIT = 4096;
+    private static final int LIMIT = 65_536;
 
     @TempDir
     Path stateDir;
@@ -73,7 +74,8 @@ class OversizedEventGuardTest {
 
     @Test
     void an_event_over_the_limit_is_dead_lettered_by_key_with_its_reason_and_source_and_the_next_appointment_still_derives() {
-        relatedRows(20, "x".repeat(6000));
+        // About 31 KB: under the record limit, over the 24,576 bytes derive lets events have under it.
+        relatedRows(20, "x".repeat(30_000));
         relatedRows(21, "1 Road");
 
         appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
@@ -84,7 +86,8 @@ class OversizedEventGuardTest {
         assertThat(text(letter.key())).isEqualTo("appointment:1:created");
         assertThat(letter.value()).as("the event Kafka would refuse is not written").isNull();
         assertThat(header(letter, DeadLetterHeaders.REASON))
-                .matches("event of [6-7],[0-9]{3} bytes is over the 4,096-byte limit \\(BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES\\)");
+                .matches("event of 3[0-9],[0-9]{3} bytes is over the 24,576-byte event limit \\(3/4 of BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES 65,536"
+                        + " less 32 KiB, so that the sink's records of it fit too\\)");
         assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("derive");
         assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(TOPICS.cdcTopic(MAPPING.appointmentTable()));
         assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
@@ -96,20 +99,20 @@ class OversizedEventGuardTest {
     @Test
     void an_event_that_waited_for_its_related_rows_and_is_then_over_the_limit_is_dead_lettered_without_a_source() {
         appointments.pipeInput(key(1), change("c", appointment(1, "pending")));
-        relatedRows(20, "x".repeat(6000));
+        relatedRows(20, "x".repeat(30_000));
         driver.advanceWallClockTime(Duration.ofMillis(20));
 
         assertThat(events.isEmpty()).isTrue();
         TestRecord<byte[], byte[]> letter = deadLetters.readRecord();
         assertThat(text(letter.key())).isEqualTo("appointment:1:created");
-        assertThat(header(letter, DeadLetterHeaders.REASON)).contains("is over the 4,096-byte limit");
+        assertThat(header(letter, DeadLetterHeaders.REASON)).contains("is over the 24,576-byte event limit");
         assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).as("sent by a punctuation, not by a change").isNull();
     }
 
     @Test
     void an_appointment_row_too_large_for_derives_stores_is_dead_lettered_by_key_before_anything_is_stored() {
         relatedRows(20, "1 Road");
-        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("notes", "n".repeat(5000))));
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("notes", "n".repeat(70_000))));
         appointments.pipeInput(key(2), change("c", appointment(2, "pending")));
 
         assertThat(events.readRecordsToList()).extracting(TestRecord::key).containsExactly("appointment:2:created");
@@ -117,12 +120,22 @@ class OversizedEventGuardTest {
         assertThat(text(letter.key())).isEqualTo("{\"id\":1}");
         assertThat(letter.value()).as("the change is about as large as what could not be stored").isNull();
         assertThat(header(letter, DeadLetterHeaders.REASON))
-                .matches("appointment 1's state would be a record of 5,[0-9]{3} bytes in derive's store, over the 4,096-byte limit"
+                .matches("appointment 1's state would be a record of 7[0-9],[0-9]{3} bytes in derive's store, over the 65,536-byte limit"
                         + " \\(BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES\\)");
         assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
         KeyValueStore<String, AppointmentState> states = driver.getKeyValueStore(AppointmentDeriver.STATE_STORE);
         assertThat(states.get("1")).as("nothing stored, so a later smaller change derives as the first").isNull();
         assertThat(metrics.get("bookhook.dead.letters").tags("stage", "derive", "reason", "too_large").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void the_event_limit_leaves_room_for_the_sinks_base64_body_and_ledger_record_under_the_record_limit() {
+        for (int limit : new int[] {65_536, 1_048_576, 4_194_304}) {
+            long eventLimit = RecordLimits.eventLimit(limit);
+            long indexEntryBody = (eventLimit + 2) / 3 * 4;
+            assertThat(indexEntryBody + RecordLimits.SINK_RESERVE).as("limit %d", limit).isLessThanOrEqualTo(limit);
+        }
+        assertThat(RecordLimits.eventLimit(1_048_576)).isEqualTo(761_856);
     }
 
     @Test

@@ -219,6 +219,15 @@ class HelmChartTest {
     }
 
     @Test
+    void the_record_limit_and_topic_retention_reach_every_stage_that_writes_to_kafka() throws Exception {
+        List<Map<String, Object>> documents = renderProduction();
+        for (String stage : List.of("capture", "derive", "sink")) {
+            Map<String, String> env = environment(documents, container(deployment(documents, stage)));
+            assertThat(env).as(stage).containsEntry("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES", "1048576").containsEntry("BOOKHOOK_TOPIC_RETENTION", "forever");
+        }
+    }
+
+    @Test
     void no_secret_is_written_into_a_deployment() throws Exception {
         for (List<Map<String, Object>> documents : List.of(renderDefaults(), renderProduction())) {
             for (String stage : STAGES) {
