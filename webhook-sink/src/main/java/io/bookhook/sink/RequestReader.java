@@ -7,6 +7,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -48,6 +49,15 @@ final class RequestReader {
 
     TopicPartition partition(int partition) {
         return new TopicPartition(topic, partition);
+    }
+
+    boolean reads(TopicPartition partition) {
+        return assigned.contains(partition);
+    }
+
+    /** The sink's one line for requests retention deleted before this reader got to them. */
+    IllegalStateException gap(OffsetOutOfRangeException outOfRange) {
+        return OffsetGap.of(outOfRange, consumer, "the sink", "operator requests");
     }
 
     ConsumerRecords<String, byte[]> poll() {

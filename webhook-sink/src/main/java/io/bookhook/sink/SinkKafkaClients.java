@@ -75,6 +75,16 @@ final class SinkKafkaClients {
     }
 
     /**
+     * The requests reader: assigned by hand and sought to the group's committed offset, or the beginning when there is
+     * none. Never reset: a committed offset that retention deleted stops the sink rather than skip operators' requests.
+     */
+    static Map<String, Object> requests(SinkSettings settings) {
+        Map<String, Object> config = assigned(settings, "requests");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        return config;
+    }
+
+    /**
      * Values are bytes because one transaction carries ledger records and index entries (serialized by the engine)
      * and dead letters (the original bytes). The transactional id is the instance id: a restarted instance fences its
      * former self and aborts what it left open.

@@ -94,7 +94,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         this.clock = clock;
         this.endpoints = List.copyOf(endpoints);
         this.consumer = new KafkaConsumer<>(SinkKafkaClients.consumer(settings));
-        this.requests = new RequestReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "requests")),
+        this.requests = new RequestReader(new KafkaConsumer<>(SinkKafkaClients.requests(settings)),
                 settings.topics().deliveryRequests());
         this.restoreConsumer = new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "index-restore"));
         this.controls = new EndpointControlReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "endpoint-control")),
@@ -144,7 +144,8 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                 step();
             }
         } catch (OffsetOutOfRangeException e) {
-            IllegalStateException gap = OffsetGap.of(e, consumer, "the sink", "events");
+            IllegalStateException gap = e.partitions().stream().anyMatch(requests::reads)
+                    ? requests.gap(e) : OffsetGap.of(e, consumer, "the sink", "events");
             LOG.error(gap.getMessage());
             failure = gap;
             abandoned = true;
