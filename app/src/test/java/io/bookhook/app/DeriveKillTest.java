@@ -1,0 +1,565 @@
+package io.bookhook.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bookhook.capture.CaptureEngine;
+import io.bookhook.embedded.EmbeddedStack;
+import io.bookhook.embedded.ReferenceSchema;
+import io.bookhook.embedded.SharedEmbeddedStack;
+import io.bookhook.schemas.EventHeaders;
+import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.IdempotencyKey;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RELIABILITY 9: derive instances killed with SIGKILL while they process a stream of appointment changes, twice of
+ * them while a rebalance is under way. Derive runs as {@code bookhook derive} in child JVMs (two instances of one
+ * application id on four change partitions, each with its own state directory, restarted on it after a kill); capture
+ * runs in this JVM; a writer plays the booking app (appointments, every second one confirmed) all through the kills.
+ * Every expected event is in the events topic, read committed, exactly once.
+ *
+ * <p>The kills: (1) the sole instance, with changes in hand; (2) a second instance joins, and the first is killed while
+ * the joiner is still rebalancing; (3) the first comes back, and the one now holding every partition is killed while
+ * the returning one is still rebalancing. After each kill the group's committed position in the change topic is read
+ * (no one else can commit for the killed member's partitions before its session expires): records written before the
+ * kill lay beyond it, so the killed instance had work in hand that it had not committed.
+ */
+class DeriveKillTest {
+
+    private static final int PARTITIONS = 4;
+    /** Each statement is its own transaction, as the booking app writes; the pause paces it at a few dozen changes a second. */
+    private static final Duration WRITE_PAUSE = Duration.ofMillis(15);
+    /** A safety net only: the writer is stopped once the last restarted instance has derived some more. */
+    private static final int MAX_APPOINTMENTS = 5_000;
+    /** Appointments written after the last restarted instance is RUNNING, before the writer stops. */
+    private static final int AFTER_LAST_RESTART = 30;
+    /** Uncommitted change records seen on the victim's partitions before it is killed. */
+    private static final int MIN_LAG = 2;
+    /**
+     * A SIGKILLed member leaves no LeaveGroup: the coordinator waits out its session before the rebalance completes. The
+     * broker's minimum; it keeps each kill's stall short (the default, 45 s, would make this test take minutes).
+     */
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final List<DeriveChild> children = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private EmbeddedStack stack;
+    private String name;
+    private Map<String, String> environment;
+    private Admin admin;
+    private String applicationId;
+    private String changeTopic;
+    private String eventsTopic;
+    private Path logs;
+
+    @AfterEach
+    void stopEverything() {
+        children.forEach(child -> child.process.destroyForcibly());
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception e) {
+                System.err.println("derive kill: closing failed: " + e);
+            }
+        }
+    }
+
+    @Test
+    void derive_instances_killed_mid_stream_and_mid_rebalance_derive_every_event_exactly_once() throws Exception {
+        long started = System.nanoTime();
+        stack = SharedEmbeddedStack.get();
+        name = SharedEmbeddedStack.uniqueName("derive_kill");
+        String jdbcUrl = stack.postgres().createDatabase(name);
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        // No sink runs here: the webhook settings are only there because the pipeline's environment names them.
+        environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:9/unused", "derive-kill-secret");
+        environment.put("BOOKHOOK_TOPIC_PARTITIONS", Integer.toString(PARTITIONS));
+        logs = Files.createDirectories(Path.of("target", "derive-kill", name));
+
+        BookhookSettings settings = new BookhookSettings(environment);
+        admin = Admin.create(new HashMap<>(settings.env().kafkaClient()));
+        toClose.push(admin);
+        new TopicProvisioner(admin, new TopicProvisioner.Layout(PARTITIONS, Optional.empty()))
+                .ensure(settings.topics(), settings.tableMapping());
+        applicationId = settings.derive().applicationId();
+        changeTopic = settings.topics().cdcTopic(settings.tableMapping().appointmentTable());
+        eventsTopic = settings.topics().appointmentEvents();
+
+        CaptureEngine capture = CaptureEngine.start(settings.capture());
+        toClose.push(capture);
+        capture.awaitStreaming(START_TIMEOUT);
+        Writer writer = new Writer(jdbcUrl, stack);
+        writer.relatedRows();
+
+        DeriveChild a = start("a");
+        awaitUntil("derive a RUNNING and owning every change partition", START_TIMEOUT, writer,
+                () -> a.ready() && owned(a).size() == PARTITIONS);
+        double readySeconds = seconds(started);
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(writer::appointments);
+        toClose.push(writer::stop);
+        List<Kill> kills = new ArrayList<>();
+
+        // Kill 1: the sole instance, once it has committed progress and has changes in hand.
+        awaitUntil("derive a committed progress and has changes in hand", START_TIMEOUT, writer,
+                () -> sum(committed()) > 0 && lag(owned(a)) >= MIN_LAG);
+        kills.add(kill(a, "the sole instance, processing", null, writer));
+
+        DeriveChild a2 = start("a");
+        Map<TopicPartition, Long> afterKill1 = committed();
+        awaitUntil("restarted derive a RUNNING, owning every partition, committing past the kill", START_TIMEOUT, writer,
+                () -> a2.ready() && owned(a2).size() == PARTITIONS && sum(committed()) > sum(afterKill1));
+
+        // Kill 2: b joins; a is killed while b is still rebalancing (a member of the group, not yet RUNNING).
+        DeriveChild b = start("b");
+        kills.add(killDuringRebalance(a2, b, writer));
+        Map<TopicPartition, Long> afterKill2 = committed();
+        awaitUntil("derive b RUNNING, owning every partition, committing past the kill", START_TIMEOUT, writer,
+                () -> b.ready() && owned(b).size() == PARTITIONS && sum(committed()) > sum(afterKill2));
+
+        // Kill 3: a comes back; b, which holds every partition, is killed while a is still rebalancing.
+        DeriveChild a3 = start("a");
+        kills.add(killDuringRebalance(b, a3, writer));
+        long lastKillAt = kills.get(kills.size() - 1).atMillis();
+        int expectedAtLastKill = kills.get(kills.size() - 1).expectedSoFar();
+
+        // The end: b comes back too; both own partitions and have committed past the last kill.
+        DeriveChild b2 = start("b");
+        Map<TopicPartition, Long> afterKill3 = committed();
+        awaitUntil("both instances RUNNING, owning partitions, committing past the last kill", START_TIMEOUT, writer,
+                () -> a3.ready() && b2.ready() && !owned(a3).isEmpty() && !owned(b2).isEmpty() && sum(committed()) > sum(afterKill3));
+        int insertedAtLastRestart = writer.inserted.get();
+        awaitUntil(AFTER_LAST_RESTART + " more appointments written", START_TIMEOUT, writer,
+                () -> writer.inserted.get() >= insertedAtLastRestart + AFTER_LAST_RESTART);
+        writer.stop();
+        writing.get(30, TimeUnit.SECONDS);
+        long writerEnded = System.nanoTime();
+
+        Set<String> expected = writer.expectedKeys();
+        List<ConsumerRecord<String, byte[]>> derived = readCommitted(expected, SETTLE_TIMEOUT);
+        double settleSeconds = seconds(writerEnded);
+        long aborted = readUncommittedCount() - derived.size();
+        Map<String, Long> perKey = derived.stream().collect(Collectors.groupingBy(ConsumerRecord::key, TreeMap::new, Collectors.counting()));
+        long lost = expected.stream().filter(key -> !perKey.containsKey(key)).count();
+        long duplicates = derived.size() - perKey.size();
+        Set<String> unexpected = new HashSet<>(perKey.keySet());
+        unexpected.removeAll(expected);
+        long derivedBeforeLastKill = derived.stream().filter(event -> derivedAt(event) < lastKillAt).count();
+
+        kills.forEach(kill -> System.out.println("derive kill: " + kill));
+        System.out.printf(Locale.ROOT, "derive kill: lost=%d, duplicates=%d (bounds 0 and 0); expected %d events (%d appointments), derived %d,"
+                        + " %d of them before the last kill; kills=%d (%d during a rebalance); aborted event records left by the kills=%d;"
+                        + " first instance ready after %.1f s, settled %.1f s after the writer ended; elapsed %.1f s%n",
+                lost, duplicates, expected.size(), writer.inserted.get(), derived.size(), derivedBeforeLastKill, kills.size(),
+                kills.stream().filter(Kill::duringRebalance).count(), aborted, readySeconds, settleSeconds, seconds(started));
+        perKey.forEach((key, count) -> {
+            if (count > 1) {
+                System.out.printf("derive kill: %s derived %d times%n", key, count);
+            }
+        });
+
+        // The faults were real: three SIGKILLs, two of them mid-rebalance, each with uncommitted changes in hand.
+        assertThat(kills).as("kills").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(kills).as("every child died of SIGKILL").allSatisfy(kill -> assertThat(kill.exitCode()).isEqualTo(128 + 9));
+        assertThat(kills).filteredOn(Kill::duringRebalance).as("kills while a rebalance was under way").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(kills).as("every killed instance had change records it had not committed")
+                .allSatisfy(kill -> assertThat(kill.uncommittedAtKill()).as(kill.victim()).isPositive());
+        // Mid-stream: events were derived before the last kill, and the writer kept writing after it.
+        assertThat(derivedBeforeLastKill).as("events derived before the last kill").isPositive().isLessThan(expected.size());
+        assertThat(expectedAtLastKill).as("events the writer had caused at the last kill").isLessThan(expected.size());
+
+        assertThat(lost).as("lost").isZero();
+        assertThat(duplicates).as("duplicates").isZero();
+        assertThat(unexpected).as("events nobody caused").isEmpty();
+        assertThat(perKey.keySet()).as("keys derived").isEqualTo(expected);
+    }
+
+    /** A kill and what was true at that moment. */
+    record Kill(String victim, String when, boolean duringRebalance, String groupState, Set<TopicPartition> partitions,
+            long uncommittedAtKill, int exitCode, long atMillis, int expectedSoFar) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "killed %s (%s): group %s, %d partitions, %d change records beyond its committed position,"
+                    + " exit %d, %d events caused so far", victim, when, groupState, partitions.size(), uncommittedAtKill, exitCode, expectedSoFar);
+        }
+    }
+
+    /**
+     * Waits until the joiner is a member of the group and not yet RUNNING (its Kafka Streams client is REBALANCING) while
+     * the victim has changes in hand, then kills the victim.
+     */
+    private Kill killDuringRebalance(DeriveChild victim, DeriveChild joiner, Writer writer) throws Exception {
+        Set<TopicPartition> victimOwned = owned(victim);
+        assertThat(victimOwned).as(victim.label() + " owns partitions before " + joiner.label() + " joins").isNotEmpty();
+        AtomicBoolean joinerWasReady = new AtomicBoolean();
+        awaitUntil(joiner.label() + " in the group, rebalancing, while " + victim.label() + " has changes in hand", START_TIMEOUT, writer, () -> {
+            if (joiner.ready()) {
+                joinerWasReady.set(true);
+                return true; // too late: the rebalance is over; the assertion below says so
+            }
+            return member(describeGroup(), joiner).isPresent() && lag(victimOwned) >= MIN_LAG;
+        });
+        assertThat(joinerWasReady).as("the rebalance ended before a kill could land in it").isFalse();
+        return kill(victim, joiner.label() + " joining", joiner, writer, victimOwned);
+    }
+
+    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Writer writer) throws Exception {
+        return kill(victim, when, joiner, writer, owned(victim));
+    }
+
+    /**
+     * Reads the change topic's end offsets, kills, and then reads the group's committed offsets: with the victim dead
+     * and its session not yet expired no one commits for its partitions, so what lies between is work the victim had
+     * in hand (read or not) and had not committed. Reading the committed offsets later can only shrink that figure.
+     */
+    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Writer writer, Set<TopicPartition> partitions) throws Exception {
+        ConsumerGroupDescription group = describeGroup();
+        boolean joinerRebalancing = joiner != null && member(group, joiner).isPresent() && !joiner.ready();
+        Map<TopicPartition, Long> ends = endOffsets();
+        long at = System.currentTimeMillis();
+        int expectedSoFar = writer.expected.size();
+        victim.process.destroyForcibly();
+        assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).as(victim.label() + " died").isTrue();
+        Map<TopicPartition, Long> committed = committed();
+        long uncommitted = partitions.stream().mapToLong(tp -> Math.max(0, ends.get(tp) - committed.getOrDefault(tp, 0L))).sum();
+        return new Kill(victim.label(), when, joinerRebalancing, group == null ? "none" : group.groupState().toString(), partitions,
+                uncommitted, victim.process.exitValue(), at, expectedSoFar);
+    }
+
+    /** One {@code bookhook derive} child JVM; its output goes to a file under target/derive-kill. */
+    private record DeriveChild(String label, Process process, String clientId, int adminPort, Path log, DeriveKillTest test) {
+        boolean ready() {
+            return test.isReady(this);
+        }
+    }
+
+    private DeriveChild start(String instance) throws IOException {
+        int generation = (int) children.stream().filter(child -> child.label().startsWith(instance + "#")).count() + 1;
+        String label = instance + "#" + generation;
+        String clientId = name + "-derive-" + instance + "-" + generation;
+        int adminPort = freePort();
+        Path log = logs.resolve("derive-" + instance + "-" + generation + ".log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "derive");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        // Each instance keeps its own state directory across restarts, as a pod with a volume would.
+        builder.environment().put("BOOKHOOK_STATE_DIR", stack.workDir().resolve(name + "-state-" + instance).toString());
+        builder.environment().put("BOOKHOOK_ADMIN_PORT", Integer.toString(adminPort));
+        builder.environment().put("BOOKHOOK_ADMIN_BIND", "127.0.0.1");
+        builder.environment().put("BOOKHOOK_KAFKA_CLIENT_ID", clientId);
+        builder.environment().put("BOOKHOOK_KAFKA_SESSION_TIMEOUT_MS", Long.toString(SESSION_TIMEOUT.toMillis()));
+        builder.environment().put("BOOKHOOK_KAFKA_HEARTBEAT_INTERVAL_MS", Long.toString(SESSION_TIMEOUT.toMillis() / 4));
+        DeriveChild child = new DeriveChild(label, builder.start(), clientId, adminPort, log, this);
+        children.add(child);
+        return child;
+    }
+
+    /** {@code /health/ready} answers 200 once Kafka Streams is RUNNING (DeriveCommand's readiness). */
+    private boolean isReady(DeriveChild child) {
+        if (!child.process().isAlive()) {
+            throw new AssertionError("derive " + child.label() + " exited with " + child.process().exitValue() + "; its output: "
+                    + tail(child.log()));
+        }
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.adminPort() + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private ConsumerGroupDescription describeGroup() throws Exception {
+        try {
+            return admin.describeConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS).get(applicationId);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Kafka Streams names its consumer {@code <client.id>-StreamThread-<n>-consumer}. */
+    private static Optional<MemberDescription> member(ConsumerGroupDescription group, DeriveChild child) {
+        if (group == null) {
+            return Optional.empty();
+        }
+        return group.members().stream().filter(member -> member.clientId().startsWith(child.clientId() + "-")).findFirst();
+    }
+
+    /** The change partitions the child's consumer holds in the group's current assignment. */
+    private Set<TopicPartition> owned(DeriveChild child) throws Exception {
+        return member(describeGroup(), child).map(member -> member.assignment().topicPartitions().stream()
+                .filter(tp -> tp.topic().equals(changeTopic)).collect(Collectors.toSet())).orElse(Set.of());
+    }
+
+    private Map<TopicPartition, Long> committed() throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        offsets.forEach((tp, offset) -> {
+            if (tp.topic().equals(changeTopic) && offset != null) {
+                committed.put(tp, offset.offset());
+            }
+        });
+        return committed;
+    }
+
+    private Map<TopicPartition, Long> endOffsets() throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            request.put(new TopicPartition(changeTopic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** Change records on these partitions beyond the group's committed position, right now. */
+    private long lag(Set<TopicPartition> partitions) throws Exception {
+        Map<TopicPartition, Long> committed = committed();
+        Map<TopicPartition, Long> ends = endOffsets();
+        return partitions.stream().mapToLong(tp -> Math.max(0, ends.get(tp) - committed.getOrDefault(tp, 0L))).sum();
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The events topic as a read_committed consumer sees it: until every expected key arrived, then two seconds more. */
+    private List<ConsumerRecord<String, byte[]>> readCommitted(Set<String> expected, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer("read_committed")) {
+            List<TopicPartition> partitions = partitions(consumer);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!seen.containsAll(expected) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    records.add(record);
+                    seen.add(record.key());
+                });
+            }
+            // A duplicate written after the last expected key must still be counted.
+            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** Every data record in the events topic, aborted ones included (read_uncommitted, to the high watermark). */
+    private long readUncommittedCount() {
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> consumer = consumer("read_uncommitted")) {
+            List<TopicPartition> partitions = partitions(consumer);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                count += consumer.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return count;
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String isolation) {
+        Map<String, Object> config = Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "isolation.level", isolation,
+                "enable.auto.commit", "false");
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
+        return consumer.partitionsFor(eventsTopic, Duration.ofSeconds(10)).stream()
+                .map(info -> new TopicPartition(eventsTopic, info.partition())).toList();
+    }
+
+    private static long derivedAt(ConsumerRecord<String, byte[]> event) {
+        Header header = event.headers().lastHeader(EventHeaders.DERIVED_AT);
+        return header == null ? Long.MAX_VALUE : EventHeaders.millis(header.value()).orElse(Long.MAX_VALUE);
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls the condition; fails early when the writer failed (a child that died shows in its readiness check). */
+    private static void awaitUntil(String what, Duration timeout, Writer writer, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (writer.failure != null) {
+                throw new AssertionError("the writer failed while waiting for: " + what, writer.failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Plays the booking app: plain SQL, one transaction per statement; an event is expected once its statement committed. */
+    private static final class Writer {
+        private final String jdbcUrl;
+        private final EmbeddedStack stack;
+        final AtomicInteger inserted = new AtomicInteger();
+        final Set<String> expected = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        volatile Throwable failure;
+        private long salon;
+        private long stylist;
+        private long service;
+        private final List<Long> customers = new ArrayList<>();
+
+        Writer(String jdbcUrl, EmbeddedStack stack) {
+            this.jdbcUrl = jdbcUrl;
+            this.stack = stack;
+        }
+
+        void relatedRows() throws Exception {
+            try (Connection connection = connect()) {
+                salon = insert(connection, "INSERT INTO appointments_salon (name, phone) VALUES ('Studio', '02-2345-6789') RETURNING id");
+                stylist = insert(connection, "INSERT INTO appointments_stylist (salon_id, name, phone) VALUES (" + salon
+                        + ", 'Ana', '0955-123-456') RETURNING id");
+                service = insert(connection, "INSERT INTO appointments_service (salon_id, name, duration_minutes, price) VALUES ("
+                        + salon + ", 'Cut', 45, 42.00) RETURNING id");
+                for (int i = 0; i < 5; i++) {
+                    customers.add(insert(connection, "INSERT INTO appointments_customer (name, phone, email) VALUES ('Customer "
+                            + i + "', '0912-345-45" + i + "0', 'c" + i + "@example.com') RETURNING id"));
+                }
+            }
+        }
+
+        void appointments() {
+            try (Connection connection = connect();
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO appointments_appointment "
+                            + "(customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
+                            + "VALUES (?, ?, ?, ?, now() + make_interval(hours => ?), now() + make_interval(hours => ?, mins => 45)) RETURNING id");
+                    PreparedStatement confirm = connection.prepareStatement(
+                            "UPDATE appointments_appointment SET status = 'confirmed', updated_at = now() WHERE id = ?")) {
+                for (int i = 0; i < MAX_APPOINTMENTS && !stopped.get(); i++) {
+                    insert.setLong(1, customers.get(i % customers.size()));
+                    insert.setLong(2, salon);
+                    insert.setLong(3, stylist);
+                    insert.setLong(4, service);
+                    insert.setInt(5, 24 + i);
+                    insert.setInt(6, 24 + i);
+                    long id;
+                    try (ResultSet rs = insert.executeQuery()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                    expected.add(IdempotencyKey.of(id, EventType.CREATED).toString());
+                    inserted.incrementAndGet();
+                    Thread.sleep(WRITE_PAUSE.toMillis());
+                    if (i % 2 == 1) {
+                        confirm.setLong(1, id);
+                        if (confirm.executeUpdate() != 1) {
+                            throw new IllegalStateException("appointment " + id + " was not confirmed");
+                        }
+                        expected.add(IdempotencyKey.of(id, EventType.CONFIRMED).toString());
+                        Thread.sleep(WRITE_PAUSE.toMillis());
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+                throw new IllegalStateException("writer failed", e);
+            }
+        }
+
+        void stop() {
+            stopped.set(true);
+        }
+
+        Set<String> expectedKeys() {
+            return new LinkedHashSet<>(expected);
+        }
+
+        private Connection connect() throws Exception {
+            return DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        }
+
+        private static long insert(Connection connection, String sql) throws Exception {
+            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
