@@ -49,11 +49,13 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -150,9 +152,7 @@ class DeriveKillTest {
         List<Kill> kills = new ArrayList<>();
 
         // Kill 1: the sole instance, once it has committed progress and has changes in hand.
-        awaitUntil("derive a committed progress and has changes in hand", START_TIMEOUT, writer,
-                () -> sum(committed()) > 0 && lag(owned(a)) >= MIN_LAG);
-        kills.add(kill(a, "the sole instance, processing", null, writer));
+        kills.add(killProcessing(a, writer));
 
         DeriveChild a2 = start("a");
         Map<TopicPartition, Long> afterKill1 = committed();
@@ -207,72 +207,110 @@ class DeriveKillTest {
             }
         });
 
+        // Every check is reported, so a failing run says both what went wrong and whether the faults were real.
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(lost).as("lost").isZero();
+        softly.assertThat(duplicates).as("duplicates").isZero();
+        softly.assertThat(unexpected).as("events nobody caused").isEmpty();
         // The faults were real: three SIGKILLs, two of them mid-rebalance, each with uncommitted changes in hand.
-        assertThat(kills).as("kills").hasSizeGreaterThanOrEqualTo(3);
-        assertThat(kills).as("every child died of SIGKILL").allSatisfy(kill -> assertThat(kill.exitCode()).isEqualTo(128 + 9));
-        assertThat(kills).filteredOn(Kill::duringRebalance).as("kills while a rebalance was under way").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(kills).as("every killed instance had change records it had not committed")
-                .allSatisfy(kill -> assertThat(kill.uncommittedAtKill()).as(kill.victim()).isPositive());
+        softly.assertThat(kills).as("kills").hasSizeGreaterThanOrEqualTo(3);
+        softly.assertThat(kills).extracting(Kill::exitCode).as("exit codes (137: SIGKILL)").containsOnly(128 + 9);
+        softly.assertThat(kills).filteredOn(Kill::duringRebalance).as("kills while a rebalance was under way").hasSizeGreaterThanOrEqualTo(2);
+        softly.assertThat(kills).filteredOn(kill -> kill.uncommittedAtKill() <= 0)
+                .as("kills of an instance with no change record beyond its committed position").isEmpty();
         // Mid-stream: events were derived before the last kill, and the writer kept writing after it.
-        assertThat(derivedBeforeLastKill).as("events derived before the last kill").isPositive().isLessThan(expected.size());
-        assertThat(expectedAtLastKill).as("events the writer had caused at the last kill").isLessThan(expected.size());
-
-        assertThat(lost).as("lost").isZero();
-        assertThat(duplicates).as("duplicates").isZero();
-        assertThat(unexpected).as("events nobody caused").isEmpty();
-        assertThat(perKey.keySet()).as("keys derived").isEqualTo(expected);
+        softly.assertThat(derivedBeforeLastKill).as("events derived before the last kill").isPositive().isLessThan(expected.size());
+        softly.assertThat(expectedAtLastKill).as("events the writer had caused at the last kill").isLessThan(expected.size());
+        softly.assertAll();
     }
 
     /** A kill and what was true at that moment. */
     record Kill(String victim, String when, boolean duringRebalance, String groupState, Set<TopicPartition> partitions,
-            long uncommittedAtKill, int exitCode, long atMillis, int expectedSoFar) {
+            long lagSeen, long uncommittedAtKill, int exitCode, long atMillis, int expectedSoFar) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "killed %s (%s): group %s, %d partitions, %d change records beyond its committed position,"
-                    + " exit %d, %d events caused so far", victim, when, groupState, partitions.size(), uncommittedAtKill, exitCode, expectedSoFar);
+            return String.format(Locale.ROOT, "killed %s (%s): group %s, %s, %d partitions, %d change records beyond its committed position"
+                            + " just before the kill and %d still after it, exit %d, %d events caused so far", victim, when, groupState,
+                    duringRebalance ? "rebalancing" : "not rebalancing", partitions.size(), lagSeen, uncommittedAtKill, exitCode, expectedSoFar);
         }
     }
 
+    /** What the test sees just before a kill: the group, whether the joiner is rebalancing, and the change topic's offsets. */
+    private record Snapshot(ConsumerGroupDescription group, boolean joinerRebalancing, Map<TopicPartition, Long> committed,
+            Map<TopicPartition, Long> ends) {
+        long lag(Set<TopicPartition> partitions) {
+            return partitions.stream().mapToLong(tp -> Math.max(0, ends.get(tp) - committed.getOrDefault(tp, 0L))).sum();
+        }
+    }
+
+    private interface KillWhen {
+        boolean holds(Snapshot snapshot);
+    }
+
+    /** The sole instance, once it has committed progress and has at least {@link #MIN_LAG} change records in hand. */
+    private Kill killProcessing(DeriveChild victim, Writer writer) throws Exception {
+        Set<TopicPartition> partitions = owned(victim);
+        assertThat(partitions).as(victim.label() + " owns partitions").isNotEmpty();
+        return kill(victim, "the sole instance, processing", null, partitions, writer,
+                snapshot -> sum(snapshot.committed()) > 0 && snapshot.lag(partitions) >= MIN_LAG);
+    }
+
     /**
-     * Waits until the joiner is a member of the group and not yet RUNNING (its Kafka Streams client is REBALANCING) while
-     * the victim has changes in hand, then kills the victim.
+     * Waits until the joiner is a member of the group and the rebalance it started is under way while the victim has
+     * at least {@link #MIN_LAG} change records in hand, then kills the victim.
      */
     private Kill killDuringRebalance(DeriveChild victim, DeriveChild joiner, Writer writer) throws Exception {
-        Set<TopicPartition> victimOwned = owned(victim);
-        assertThat(victimOwned).as(victim.label() + " owns partitions before " + joiner.label() + " joins").isNotEmpty();
-        AtomicBoolean joinerWasReady = new AtomicBoolean();
-        awaitUntil(joiner.label() + " in the group, rebalancing, while " + victim.label() + " has changes in hand", START_TIMEOUT, writer, () -> {
-            if (joiner.ready()) {
-                joinerWasReady.set(true);
+        Set<TopicPartition> partitions = owned(victim);
+        assertThat(partitions).as(victim.label() + " owns partitions before " + joiner.label() + " joins").isNotEmpty();
+        AtomicBoolean over = new AtomicBoolean();
+        Kill kill = kill(victim, joiner.label() + " joining", joiner, partitions, writer, snapshot -> {
+            if (member(snapshot.group(), joiner).isEmpty()) {
+                return false;
+            }
+            if (!snapshot.joinerRebalancing()) {
+                over.set(true);
                 return true; // too late: the rebalance is over; the assertion below says so
             }
-            return member(describeGroup(), joiner).isPresent() && lag(victimOwned) >= MIN_LAG;
+            return snapshot.lag(partitions) >= MIN_LAG;
         });
-        assertThat(joinerWasReady).as("the rebalance ended before a kill could land in it").isFalse();
-        return kill(victim, joiner.label() + " joining", joiner, writer, victimOwned);
-    }
-
-    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Writer writer) throws Exception {
-        return kill(victim, when, joiner, writer, owned(victim));
+        assertThat(over).as("the rebalance " + joiner.label() + " started ended before a kill could land in it (" + kill + ")").isFalse();
+        return kill;
     }
 
     /**
-     * Reads the change topic's end offsets, kills, and then reads the group's committed offsets: with the victim dead
-     * and its session not yet expired no one commits for its partitions, so what lies between is work the victim had
-     * in hand (read or not) and had not committed. Reading the committed offsets later can only shrink that figure.
+     * The joiner's rebalance is under way while the group is not Stable or the joiner's Kafka Streams is not RUNNING
+     * (REBALANCING: waiting for its assignment, or restoring the state of tasks it was given). Readiness alone is not
+     * enough: with cooperative rebalancing the joiner is RUNNING with no task after the first round, while the group
+     * is already preparing the round that moves tasks to it.
      */
-    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Writer writer, Set<TopicPartition> partitions) throws Exception {
-        ConsumerGroupDescription group = describeGroup();
-        boolean joinerRebalancing = joiner != null && member(group, joiner).isPresent() && !joiner.ready();
-        Map<TopicPartition, Long> ends = endOffsets();
+    private static boolean rebalancing(ConsumerGroupDescription group, DeriveChild joiner) {
+        return member(group, joiner).isPresent() && (group.groupState() != GroupState.STABLE || !joiner.ready());
+    }
+
+    /**
+     * Takes snapshots until {@code when} holds on one, and kills the victim right after it. The snapshot reads the change
+     * topic's end offsets last; after the kill the group's committed offsets are read again: with the victim dead and its
+     * session not yet expired no one commits for its partitions, so the records between are work the victim had in hand
+     * (read or not) and had not committed. Reading the committed offsets later can only shrink that figure.
+     */
+    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Set<TopicPartition> partitions, Writer writer, KillWhen killWhen)
+            throws Exception {
+        Snapshot[] last = new Snapshot[1];
+        awaitUntil("the moment to kill " + victim.label() + " (" + when + ")", START_TIMEOUT, writer, () -> {
+            ConsumerGroupDescription group = describeGroup();
+            boolean joinerRebalancing = joiner != null && rebalancing(group, joiner);
+            Map<TopicPartition, Long> committed = committed();
+            last[0] = new Snapshot(group, joinerRebalancing, committed, endOffsets());
+            return killWhen.holds(last[0]);
+        });
         long at = System.currentTimeMillis();
         int expectedSoFar = writer.expected.size();
         victim.process.destroyForcibly();
         assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).as(victim.label() + " died").isTrue();
-        Map<TopicPartition, Long> committed = committed();
-        long uncommitted = partitions.stream().mapToLong(tp -> Math.max(0, ends.get(tp) - committed.getOrDefault(tp, 0L))).sum();
-        return new Kill(victim.label(), when, joinerRebalancing, group == null ? "none" : group.groupState().toString(), partitions,
-                uncommitted, victim.process.exitValue(), at, expectedSoFar);
+        Snapshot before = last[0];
+        Snapshot after = new Snapshot(before.group(), before.joinerRebalancing(), committed(), before.ends());
+        return new Kill(victim.label(), when, before.joinerRebalancing(), before.group() == null ? "none" : before.group().groupState().toString(),
+                partitions, before.lag(partitions), after.lag(partitions), victim.process.exitValue(), at, expectedSoFar);
     }
 
     /** One {@code bookhook derive} child JVM; its output goes to a file under target/derive-kill. */
@@ -383,13 +421,6 @@ class DeriveKillTest {
         Map<TopicPartition, Long> ends = new HashMap<>();
         admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
         return ends;
-    }
-
-    /** Change records on these partitions beyond the group's committed position, right now. */
-    private long lag(Set<TopicPartition> partitions) throws Exception {
-        Map<TopicPartition, Long> committed = committed();
-        Map<TopicPartition, Long> ends = endOffsets();
-        return partitions.stream().mapToLong(tp -> Math.max(0, ends.get(tp) - committed.getOrDefault(tp, 0L))).sum();
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
