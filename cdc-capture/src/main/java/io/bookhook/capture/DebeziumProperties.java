@@ -42,6 +42,12 @@ final class DebeziumProperties {
         props.setProperty("key.converter.schemas.enable", "false");
         props.setProperty("value.converter.schemas.enable", "false");
         props.setProperty("converter.schemas.enable", "false");
+        // Kafka's JsonConverter writes a column's default in place of a NULL by default: a nullable column with a
+        // default (a NOT NULL dropped while streaming, or an app's own schema) would reach the topic, and the webhook,
+        // as a value the row does not hold. A NULL stays null.
+        props.setProperty("key.converter.replace.null.with.default", "false");
+        props.setProperty("value.converter.replace.null.with.default", "false");
+        props.setProperty("converter.replace.null.with.default", "false");
         props.setProperty("tombstones.on.delete", "true");
 
         props.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));

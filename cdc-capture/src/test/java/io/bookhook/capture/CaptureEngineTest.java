@@ -78,6 +78,20 @@ class CaptureEngineTest {
     }
 
     @Test
+    void a_null_in_a_nullable_column_with_a_default_stays_null_instead_of_becoming_the_default() throws Exception {
+        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        execute("ALTER TABLE appointments_customer ALTER COLUMN email DROP NOT NULL");
+        try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
+            capture.awaitStreaming(Duration.ofSeconds(60));
+            execute("INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', NULL)");
+
+            JsonNode envelope = Json.mapper().readTree(readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1).get(0).value());
+            assertThat(envelope.at("/after/name").asText()).isEqualTo("Mei");
+            assertThat(envelope.at("/after/email").isNull()).as("email, whose default is ''").isTrue();
+        }
+    }
+
+    @Test
     void a_restarted_capture_resumes_from_its_kafka_offsets_without_a_second_snapshot() throws Exception {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
