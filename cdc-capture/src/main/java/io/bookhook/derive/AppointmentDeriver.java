@@ -121,7 +121,11 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             context.forward(new Record<>(record.key(), (byte[]) null, record.timestamp(),
                     DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))), DeriveTopology.DEAD_LETTER_SINK);
         } catch (BadChangeException e) {
-            metrics.deadLettered();
+            if (e instanceof BadChangeException.MissingColumns) {
+                metrics.deadLetteredMissingColumns();
+            } else {
+                metrics.deadLettered();
+            }
             context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
                     DeriveTopology.DEAD_LETTER_SINK);
         }
@@ -147,6 +151,12 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         if (id.isBlank() || id.contains(":")) {
             throw new BadChangeException("appointment " + mapping.idColumn() + " '" + id + "' cannot be part of an idempotency key"
                     + " (appointment:{id}:{event_type}): it must be non-blank and free of ':'");
+        }
+        List<String> absent = mapping.requiredAppointmentColumns().stream().filter(column -> !changed.has(column)).toList();
+        if (!absent.isEmpty()) {
+            // A null is a value (no stylist); an absent column is a schema change: dropped or renamed in Postgres.
+            throw new BadChangeException.MissingColumns("appointment " + id + "'s row has no column " + String.join(", ", absent)
+                    + " (dropped or renamed in " + mapping.appointmentTable() + "?): the table mapping needs it");
         }
         String status = textOf(changed, mapping.statusColumn());
         if (status == null) {

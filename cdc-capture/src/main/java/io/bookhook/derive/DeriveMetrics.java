@@ -71,6 +71,11 @@ final class DeriveMetrics {
         deadLettered.increment();
     }
 
+    /** An appointment row without a column the table mapping names. */
+    void deadLetteredMissingColumns() {
+        deadLetters("missing_column").increment();
+    }
+
     /** A change whose row is too large for derive's stores. */
     void deadLetteredTooLarge() {
         deadLetters("too_large").increment();

@@ -51,6 +51,11 @@ public record TableMapping(
         return List.of(appointmentTable, customerTable, salonTable, stylistTable, serviceTable);
     }
 
+    /** The appointment columns besides the id that every appointment row must have (its status, its related rows' keys). */
+    public List<String> requiredAppointmentColumns() {
+        return List.of(statusColumn, customerIdColumn, salonIdColumn, stylistIdColumn, serviceIdColumn);
+    }
+
     /** The related tables and the appointment column that points at each, in payload order. */
     public List<Relation> relations() {
         return List.of(

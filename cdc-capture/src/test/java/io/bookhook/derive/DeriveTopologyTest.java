@@ -275,6 +275,32 @@ class DeriveTopologyTest {
     }
 
     @Test
+    void a_row_that_lost_a_column_the_mapping_names_is_dead_lettered_while_a_null_in_it_still_derives() {
+        relatedRowsArrive();
+        ObjectNode noCustomer = appointment(1, "pending");
+        noCustomer.remove("customer_id"); // ALTER TABLE ... DROP COLUMN customer_id while streaming
+        ObjectNode noStatusNoService = appointment(2, "pending");
+        noStatusNoService.remove("status");
+        noStatusNoService.remove("service_id");
+        ObjectNode noStylist = appointment(3, "pending");
+        noStylist.putNull("stylist_id"); // a value: booked without a stylist
+        noStylist.remove("notes"); // a column the mapping does not name
+        appointments.pipeInput(key(1), change("c", noCustomer));
+        appointments.pipeInput(key(2), change("c", noStatusNoService));
+        appointments.pipeInput(key(3), change("c", noStylist));
+
+        assertThat(deadLetters.readRecordsToList()).extracting(DeriveTopologyTest::reason).containsExactly(
+                "appointment 1's row has no column customer_id (dropped or renamed in appointments_appointment?): the table mapping needs it",
+                "appointment 2's row has no column status, service_id (dropped or renamed in appointments_appointment?): the table mapping"
+                        + " needs it");
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).extracting(TestRecord::key).containsExactly("appointment:3:created");
+        assertThat(out.get(0).value().stylist()).isNull();
+        assertThat(out.get(0).value().missing()).isEmpty();
+        assertThat(metrics.get("bookhook.dead.letters").tags("stage", "derive", "reason", "missing_column").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
     void an_unknown_status_derives_nothing_and_is_not_an_error() {
         relatedRowsArrive();
         appointments.pipeInput(key(1), change("c", appointment(1, "waitlisted")));
