@@ -20,6 +20,8 @@ final class Pipeline implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private CaptureEngine capture;
+    private DeriveStreams derive;
     private WebhookSink sink;
 
     static Pipeline start(BookhookSettings settings, Progress progress) throws Exception {
@@ -39,13 +41,13 @@ final class Pipeline implements AutoCloseable {
             return null;
         });
         progress.step("capture streaming (Debezium, slot '" + settings.capture().slotName() + "')", () -> {
-            CaptureEngine capture = CaptureEngine.start(settings.capture());
+            capture = CaptureEngine.start(settings.capture());
             started.push(capture);
             capture.awaitStreaming(START_TIMEOUT);
             return null;
         });
         progress.step("derive running (Kafka Streams, exactly_once_v2)", () -> {
-            DeriveStreams derive = DeriveStreams.start(settings.derive());
+            derive = DeriveStreams.start(settings.derive());
             started.push(derive);
             awaitRunning(derive);
             return null;
@@ -85,6 +87,14 @@ final class Pipeline implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    CaptureEngine capture() {
+        return capture;
+    }
+
+    DeriveStreams derive() {
+        return derive;
     }
 
     WebhookSink sink() {
