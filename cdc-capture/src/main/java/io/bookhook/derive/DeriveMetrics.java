@@ -17,7 +17,6 @@ final class DeriveMetrics {
 
     private final MeterRegistry registry;
     private final Counter incomplete;
-    private final Counter deadLettered;
     private final AtomicLong waiting = new AtomicLong();
     private final Timer commitToCaptured;
     private final Timer capturedToDerived;
@@ -26,8 +25,6 @@ final class DeriveMetrics {
         this.registry = registry;
         this.incomplete = Counter.builder("bookhook.derive.events.incomplete")
                 .description("Events emitted after the grace time with related rows missing").register(registry);
-        this.deadLettered = Counter.builder("bookhook.dead.letters").tag("stage", "derive")
-                .description("Appointment changes sent to the dead-letter topic").register(registry);
         Gauge.builder("bookhook.derive.waiting.events", waiting, count -> Math.max(0, count.get()))
                 .description("Events of this instance waiting for their related rows").register(registry);
         this.commitToCaptured = PipelineLatency.timer(registry, PipelineLatency.COMMIT_TO_CAPTURED,
@@ -67,8 +64,9 @@ final class DeriveMetrics {
         }
     }
 
+    /** A change derive cannot read or derive from (unreadable, no usable id, a null status). */
     void deadLettered() {
-        deadLettered.increment();
+        deadLetters("bad_change").increment();
     }
 
     /** An appointment row without a column the table mapping names. */

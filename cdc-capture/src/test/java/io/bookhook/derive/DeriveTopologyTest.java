@@ -189,7 +189,7 @@ class DeriveTopologyTest {
         assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(TOPICS.cdcTopic(MAPPING.appointmentTable()));
         assertThat(outputKeys()).containsExactly("appointment:2:created");
-        assertThat(metrics.counter("bookhook.dead.letters", "stage", "derive").count()).isEqualTo(1.0);
+        assertThat(metrics.counter("bookhook.dead.letters", "stage", "derive", "reason", "bad_change").count()).isEqualTo(1.0);
     }
 
     @Test

@@ -47,7 +47,7 @@ final class SinkMetrics {
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.status = STATUS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
-        this.deadLetters = Counter.builder("bookhook.dead.letters").tag("stage", "sink")
+        this.deadLetters = Counter.builder("bookhook.dead.letters").tag("stage", "sink").tag("reason", "unreadable")
                 .description("Records the sink could not read, sent to the dead-letter topic").register(registry);
         // The last span of bookhook_pipeline_latency_seconds; derive records commit_to_captured and captured_to_derived.
         this.derivedToDelivered = PipelineLatency.timer(registry, PipelineLatency.DERIVED_TO_DELIVERED,
