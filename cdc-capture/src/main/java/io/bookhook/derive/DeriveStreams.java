@@ -3,6 +3,7 @@ package io.bookhook.derive;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,8 +56,18 @@ public final class DeriveStreams implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * How long an instance that died without leaving (kill -9, a lost node) keeps its partitions: their appointments
+     * wait that long for another instance. Kafka's default is 45 s; like the sink's, BOOKHOOK_KAFKA_SESSION_TIMEOUT_MS
+     * overrides it.
+     */
+    static final int DEFAULT_SESSION_TIMEOUT_MS = 15_000;
+
     static Properties streamsConfig(DeriveSettings settings) {
         Properties props = new Properties();
+        // Unprefixed, so the operator's session.timeout.ms (BOOKHOOK_KAFKA_SESSION_TIMEOUT_MS) replaces them.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS / 5);
         props.putAll(settings.kafkaClient());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
