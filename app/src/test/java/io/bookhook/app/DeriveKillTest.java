@@ -82,7 +82,7 @@ class DeriveKillTest {
     /** Appointments written after the last restarted instance is RUNNING, before the writer stops. */
     private static final int AFTER_LAST_RESTART = 30;
     /** Uncommitted change records seen on the victim's partitions before it is killed. */
-    private static final int MIN_LAG = 2;
+    private static final int MIN_LAG = 4;
     /**
      * A SIGKILLed member leaves no LeaveGroup: the coordinator waits out its session before the rebalance completes. The
      * broker's minimum; it keeps each kill's stall short (the default, 45 s, would make this test take minutes).
