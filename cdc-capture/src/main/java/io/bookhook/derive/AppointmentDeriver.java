@@ -152,6 +152,13 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
             throw new BadChangeException("appointment " + mapping.idColumn() + " '" + id + "' cannot be part of an idempotency key"
                     + " (appointment:{id}:{event_type}): it must be non-blank and free of ':'");
         }
+        JsonNode idValue = changed.get(mapping.idColumn());
+        if (!idValue.isTextual() && !idValue.isIntegralNumber()) {
+            // The payload's id is an integer or a string (the event schema): a numeric key with a fraction is neither.
+            throw new BadChangeException("appointment " + mapping.idColumn() + " " + id + " is a " + idValue.getNodeType().name()
+                    .toLowerCase(Locale.ROOT) + (idValue.isNumber() ? " with a fraction" : "")
+                    + ": an appointment id must be an integer or a string");
+        }
         List<String> absent = mapping.requiredAppointmentColumns().stream().filter(column -> !changed.has(column)).toList();
         if (!absent.isEmpty()) {
             // A null is a value (no stylist); an absent column is a schema change: dropped or renamed in Postgres.

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -333,6 +334,30 @@ class DeriveTopologyTest {
                 "change of appointments_appointment has no row after it",
                 "change event is not a JSON object");
         assertThat(outputKeys()).containsExactly("appointment:9:created");
+    }
+
+    @Test
+    void odd_values_never_stop_derive_a_fractional_id_is_dead_lettered_and_any_text_goes_through_unchanged() {
+        relatedRowsArrive();
+        String text = "emoji \uD83D\uDE00, RTL \u05E9\u05DC\u05D5\u05DD, NUL \u0000, end";
+        appointments.pipeInput(key(1), change("c", appointment(1, "pending").put("salon_id", "abc")));
+        appointments.pipeInput(key(2), change("c", appointment(2, "pending").put("id", 2.5)));
+        appointments.pipeInput(key(3), change("c", appointment(3, "pending").put("status", 5)));
+        ObjectNode arrayCustomer = appointment(4, "pending");
+        arrayCustomer.putArray("customer_id").add(10);
+        appointments.pipeInput(key(4), change("c", arrayCustomer));
+        appointments.pipeInput(key(5), change("c", appointment(5, "pending").put("notes", text)));
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> reason(r))
+                .containsExactly("appointment id 2.5 is a number with a fraction: an appointment id must be an integer or a string");
+        List<TestRecord<String, AppointmentEvent>> out = output();
+        assertThat(out).extracting(TestRecord::key).as("a numeric status is an unknown one: nothing derived")
+                .containsExactlyInAnyOrder("appointment:1:created", "appointment:4:created", "appointment:5:created");
+        Map<String, AppointmentEvent> byKey = out.stream().collect(Collectors.toMap(TestRecord::key, TestRecord::value));
+        assertThat(byKey.get("appointment:5:created").appointment().get("notes").asText()).isEqualTo(text);
+        assertThat(byKey.get("appointment:1:created").missing()).as("a salon key no salon has").containsExactly("salon");
+        assertThat(byKey.get("appointment:4:created").missing()).containsExactly("customer");
     }
 
     @Test
