@@ -1,6 +1,8 @@
 package io.bookhook.capture;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -10,7 +12,21 @@ final class HeartbeatTable {
     private HeartbeatTable() {
     }
 
+    /**
+     * Creates the table unless it exists: {@code CREATE TABLE IF NOT EXISTS} would still need CREATE on the schema,
+     * which a role writing to a table made for it by someone else does not need.
+     */
     static void create(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ?")) {
+            exists.setString(1, schema);
+            exists.setString(2, table);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS " + qualified(schema, table)
                     + " (id integer PRIMARY KEY, beat_at timestamptz NOT NULL)");
