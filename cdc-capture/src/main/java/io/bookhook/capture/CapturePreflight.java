@@ -9,8 +9,9 @@ import java.sql.Statement;
 
 /**
  * Checks what Debezium would otherwise report as a long stack trace, or not at all: that Postgres can be
- * reached with these credentials, that {@code wal_level} is logical, and that every table and column the
- * mapping names exists. Then creates bookhook's heartbeat table.
+ * reached with these credentials, that {@code wal_level} is logical, that every table and column the
+ * mapping names exists, and that capture's role holds every privilege capture needs ({@link CapturePrivileges}).
+ * Then creates bookhook's heartbeat table.
  */
 public final class CapturePreflight {
 
@@ -24,6 +25,9 @@ public final class CapturePreflight {
             for (SchemaRequirement requirement : settings.requirements()) {
                 check(connection, settings.schema(), requirement);
             }
+            // Before anything is created: a role that cannot finish would otherwise leave a heartbeat table behind,
+            // or Debezium a publication without a slot.
+            CapturePrivileges.check(connection, settings);
             HeartbeatTable.create(connection, settings.schema(), settings.heartbeatTable());
         } catch (SQLException e) {
             throw new CaptureFailedException("cannot connect to Postgres " + pg + ": " + firstLine(e.getMessage()), e);
@@ -52,9 +56,14 @@ public final class CapturePreflight {
     }
 
     private static boolean exists(Connection connection, String schema, String table, String column) throws SQLException {
+        // From the catalog, not information_schema: that hides what the role holds no privilege on, and a missing
+        // grant must be reported as one, not as a missing table.
         String sql = column == null
-                ? "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?"
-                : "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name = ?";
+                ? "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'v', 'f')"
+                : "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid"
+                        + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'v', 'f')"
+                        + " AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);
             statement.setString(2, table);
