@@ -37,6 +37,13 @@ final class BookhookSettings {
     private static final String COLUMN_SALON_ID = "BOOKHOOK_COLUMN_SALON_ID";
     private static final String COLUMN_STYLIST_ID = "BOOKHOOK_COLUMN_STYLIST_ID";
     private static final String COLUMN_SERVICE_ID = "BOOKHOOK_COLUMN_SERVICE_ID";
+    private static final String COLUMN_PHONE = "BOOKHOOK_COLUMN_PHONE";
+    /**
+     * The payload parts whose table's id and phone columns can be named one table at a time:
+     * BOOKHOOK_COLUMN_ID_&lt;PART&gt; and BOOKHOOK_COLUMN_PHONE_&lt;PART&gt; (BOOKHOOK_COLUMN_CUSTOMER_ID already names the
+     * appointment's foreign key to the customer, hence the suffix).
+     */
+    private static final List<String> PARTS = List.of("APPOINTMENT", "CUSTOMER", "SALON", "STYLIST", "SERVICE");
 
     private final Env env;
 
@@ -110,12 +117,65 @@ final class BookhookSettings {
                 env.string(COLUMN_SALON_ID, d.salonIdColumn()),
                 env.string(COLUMN_STYLIST_ID, d.stylistIdColumn()),
                 env.string(COLUMN_SERVICE_ID, d.serviceIdColumn()),
-                env.string("BOOKHOOK_COLUMN_PHONE", d.phoneColumn()),
+                env.string(COLUMN_PHONE, d.phoneColumn()),
                 env.string("BOOKHOOK_STATUS_PENDING", d.pendingStatus()),
-                env.string("BOOKHOOK_STATUS_CONFIRMED", d.confirmedStatus()));
+                env.string("BOOKHOOK_STATUS_CONFIRMED", d.confirmedStatus()),
+                perTable(COLUMN_ID),
+                perTable(COLUMN_PHONE));
     }
 
-    /** Every table and column the mapping names, with the setting that named it (phone columns are optional). */
+    /** The tables named in BOOKHOOK_TABLE_&lt;PART&gt; order: appointment, customer, salon, stylist, service. */
+    private List<String> tables() {
+        TableMapping d = TableMapping.referenceSchema();
+        return List.of(env.string(TABLE_APPOINTMENT, d.appointmentTable()), env.string(TABLE_CUSTOMER, d.customerTable()),
+                env.string(TABLE_SALON, d.salonTable()), env.string(TABLE_STYLIST, d.stylistTable()),
+                env.string(TABLE_SERVICE, d.serviceTable()));
+    }
+
+    /**
+     * The {@code <global>_<PART>} settings that are set, keyed by their part's table. Two parts in one table must not
+     * name it two different columns.
+     */
+    private Map<String, String> perTable(String global) {
+        List<String> tables = tables();
+        Map<String, String> columns = new HashMap<>();
+        Map<String, String> namedBy = new HashMap<>();
+        for (int i = 0; i < PARTS.size(); i++) {
+            String setting = global + "_" + PARTS.get(i);
+            String table = tables.get(i);
+            Optional<String> column = env.optional(setting);
+            if (column.isEmpty()) {
+                continue;
+            }
+            String earlier = columns.putIfAbsent(table, column.get());
+            if (earlier != null && !earlier.equals(column.get())) {
+                throw new SettingsException(setting + " names column '" + column.get() + "' of table " + table + ", which "
+                        + namedBy.get(table) + " names '" + earlier + "'");
+            }
+            namedBy.putIfAbsent(table, setting);
+        }
+        return columns;
+    }
+
+    /** The setting that named a table's id or phone column: its own, when set, else the global one. */
+    private String settingOf(String global, String table, Map<String, String> perTable) {
+        if (!perTable.containsKey(table)) {
+            return global;
+        }
+        List<String> tables = tables();
+        for (int i = 0; i < PARTS.size(); i++) {
+            String setting = global + "_" + PARTS.get(i);
+            if (tables.get(i).equals(table) && env.optional(setting).isPresent()) {
+                return setting;
+            }
+        }
+        return global;
+    }
+
+    /**
+     * Every table and column the mapping names, with the setting that named it. Phone columns are optional (a service
+     * has none), except one named for its table alone: a misspelt one would send the real phone number unmasked.
+     */
     List<SchemaRequirement> schemaRequirements() {
         TableMapping m = tableMapping();
         List<SchemaRequirement> requirements = new ArrayList<>();
@@ -124,16 +184,23 @@ final class BookhookSettings {
         requirements.add(SchemaRequirement.table(m.salonTable(), TABLE_SALON));
         requirements.add(SchemaRequirement.table(m.stylistTable(), TABLE_STYLIST));
         requirements.add(SchemaRequirement.table(m.serviceTable(), TABLE_SERVICE));
-        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.idColumn(), COLUMN_ID));
+        requirements.add(SchemaRequirement.column(m.appointmentTable(), m.appointmentIdColumn(),
+                settingOf(COLUMN_ID, m.appointmentTable(), m.idColumns())));
         requirements.add(SchemaRequirement.column(m.appointmentTable(), m.statusColumn(), COLUMN_STATUS));
         requirements.add(SchemaRequirement.column(m.appointmentTable(), m.customerIdColumn(), COLUMN_CUSTOMER_ID));
         requirements.add(SchemaRequirement.column(m.appointmentTable(), m.salonIdColumn(), COLUMN_SALON_ID));
         requirements.add(SchemaRequirement.column(m.appointmentTable(), m.stylistIdColumn(), COLUMN_STYLIST_ID));
         requirements.add(SchemaRequirement.column(m.appointmentTable(), m.serviceIdColumn(), COLUMN_SERVICE_ID));
         for (TableMapping.Relation relation : m.relations()) {
-            requirements.add(SchemaRequirement.column(relation.table(), m.idColumn(), COLUMN_ID));
+            requirements.add(SchemaRequirement.column(relation.table(), m.idColumnOf(relation.table()),
+                    settingOf(COLUMN_ID, relation.table(), m.idColumns())));
         }
-        return requirements;
+        for (String table : m.capturedTables()) {
+            if (m.phoneColumns().containsKey(table)) {
+                requirements.add(SchemaRequirement.column(table, m.phoneColumnOf(table), settingOf(COLUMN_PHONE, table, m.phoneColumns())));
+            }
+        }
+        return requirements.stream().distinct().toList();
     }
 
     PostgresConnection postgres() {

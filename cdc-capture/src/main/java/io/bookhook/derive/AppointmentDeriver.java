@@ -144,18 +144,18 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         if (changed == null) {
             throw new BadChangeException("change of " + mapping.appointmentTable() + " has no row after it");
         }
-        String id = textOf(changed, mapping.idColumn());
+        String id = textOf(changed, mapping.appointmentIdColumn());
         if (id == null) {
-            throw new BadChangeException("appointment row has no " + mapping.idColumn());
+            throw new BadChangeException("appointment row has no " + mapping.appointmentIdColumn());
         }
         if (id.isBlank() || id.contains(":")) {
-            throw new BadChangeException("appointment " + mapping.idColumn() + " '" + id + "' cannot be part of an idempotency key"
+            throw new BadChangeException("appointment " + mapping.appointmentIdColumn() + " '" + id + "' cannot be part of an idempotency key"
                     + " (appointment:{id}:{event_type}): it must be non-blank and free of ':'");
         }
-        JsonNode idValue = changed.get(mapping.idColumn());
+        JsonNode idValue = changed.get(mapping.appointmentIdColumn());
         if (!idValue.isTextual() && !idValue.isIntegralNumber()) {
             // The payload's id is an integer or a string (the event schema): a numeric key with a fraction is neither.
-            throw new BadChangeException("appointment " + mapping.idColumn() + " " + id + " is a " + idValue.getNodeType().name()
+            throw new BadChangeException("appointment " + mapping.appointmentIdColumn() + " " + id + " is a " + idValue.getNodeType().name()
                     .toLowerCase(Locale.ROOT) + (idValue.isNumber() ? " with a fraction" : "")
                     + ": an appointment id must be an integer or a string");
         }
@@ -207,7 +207,7 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
      * the id of a deleted row, so nothing can need that state again.
      */
     private void forget(ObjectNode before) {
-        String id = before == null ? null : textOf(before, mapping.idColumn());
+        String id = before == null ? null : textOf(before, mapping.appointmentIdColumn());
         if (id != null && states.delete(id) != null) {
             metrics.stateDropped("deleted");
         }

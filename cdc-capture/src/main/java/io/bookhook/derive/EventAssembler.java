@@ -3,6 +3,7 @@ package io.bookhook.derive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.AppointmentEvent;
+import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.PhoneMasker;
 import java.util.ArrayList;
@@ -38,24 +39,43 @@ final class EventAssembler {
             if (row == null) {
                 missing.add(relation.part());
             }
-            parts.put(relation.part(), row == null ? null : masked(row));
+            parts.put(relation.part(), row == null ? null : masked(row, relation.table()));
         }
         if (!missing.isEmpty() && !graceExpired) {
             return Optional.empty();
         }
-        String appointmentId = appointment.get(mapping.idColumn()).asText();
-        return Optional.of(new AppointmentEvent(pending.eventType(), IdempotencyKey.of(appointmentId, pending.eventType()).toString(),
-                pending.occurredAt(), masked(appointment), parts.get("customer"), parts.get("salon"), parts.get("stylist"),
-                parts.get("service"), missing));
+        JsonNode appointmentId = appointment.get(mapping.appointmentIdColumn());
+        return Optional.of(new AppointmentEvent(pending.eventType(),
+                IdempotencyKey.of(appointmentId.asText(), pending.eventType()).toString(), pending.occurredAt(), appointmentId.deepCopy(),
+                status(pending), masked(appointment, mapping.appointmentTable()), parts.get("customer"), parts.get("salon"),
+                parts.get("stylist"), parts.get("service"), missing));
     }
 
-    private ObjectNode masked(ObjectNode row) {
-        JsonNode phone = row.get(mapping.phoneColumn());
+    /**
+     * The appointment's status in bookhook's words. Derive emits only for rows whose status is the app's pending or
+     * confirmed value; should a row say neither, the event type says which it stood for.
+     */
+    private String status(PendingEvent pending) {
+        JsonNode raw = pending.appointment().get(mapping.statusColumn());
+        String value = raw == null || raw.isNull() ? null : raw.asText();
+        if (mapping.confirmedStatus().equals(value)) {
+            return AppointmentEvent.CONFIRMED;
+        }
+        if (mapping.pendingStatus().equals(value)) {
+            return AppointmentEvent.PENDING;
+        }
+        return pending.eventType() == EventType.CONFIRMED ? AppointmentEvent.CONFIRMED : AppointmentEvent.PENDING;
+    }
+
+    /** The row with its table's phone column masked. */
+    private ObjectNode masked(ObjectNode row, String table) {
+        String column = mapping.phoneColumnOf(table);
+        JsonNode phone = row.get(column);
         if (phone == null || !phone.isTextual()) {
             return row;
         }
         ObjectNode copy = row.deepCopy();
-        copy.put(mapping.phoneColumn(), PhoneMasker.mask(phone.asText()));
+        copy.put(column, PhoneMasker.mask(phone.asText()));
         return copy;
     }
 }

@@ -51,7 +51,7 @@ final class RelatedRowStores implements RelatedRows {
     @Override
     public ObjectNode find(String table, String id) {
         KeyValueStore<Bytes, byte[]> store = context.getStateStore(storeName(table));
-        byte[] change = store.get(Bytes.wrap(debeziumKey(id)));
+        byte[] change = store.get(Bytes.wrap(debeziumKey(mapping.idColumnOf(table), id)));
         if (change == null) {
             return null;
         }
@@ -71,13 +71,13 @@ final class RelatedRowStores implements RelatedRows {
         return row;
     }
 
-    /** Debezium's JSON key of a single-column primary key, byte for byte: {@code {"id":5}}. */
-    private byte[] debeziumKey(String id) {
+    /** Debezium's JSON key of a single-column primary key (the table's mapped id column), byte for byte: {@code {"id":5}}. */
+    private static byte[] debeziumKey(String idColumn, String id) {
         ObjectNode key = Json.mapper().createObjectNode();
         if (INTEGER_ID.matcher(id).matches()) {
-            key.put(mapping.idColumn(), Long.parseLong(id));
+            key.put(idColumn, Long.parseLong(id));
         } else {
-            key.put(mapping.idColumn(), id);
+            key.put(idColumn, id);
         }
         return key.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -45,6 +45,46 @@ class JsonSchemasTest {
     }
 
     @Test
+    void an_event_of_a_mapped_schema_conforms_through_its_own_appointment_id_and_status() throws Exception {
+        ObjectNode mapped = (ObjectNode) MAPPER.readTree("{\"event_type\":\"confirmed\",\"idempotency_key\":\"appointment:B-7:confirmed\","
+                + "\"occurred_at\":\"2026-11-28T10:00:00Z\",\"appointment_id\":\"B-7\",\"status\":\"confirmed\","
+                + "\"appointment\":{\"booking_no\":\"B-7\",\"state\":\"OK\",\"client_ref\":3},"
+                + "\"customer\":{\"client_no\":3,\"mobile\":\"0912***4567\"},\"salon\":null,\"stylist\":null,\"service\":null,"
+                + "\"missing\":[\"salon\",\"stylist\",\"service\"]}");
+        assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(mapped)).isEmpty();
+
+        ObjectNode withoutOwnFields = mapped.deepCopy();
+        withoutOwnFields.remove(List.of("appointment_id", "status"));
+        assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(withoutOwnFields)).as("neither branch: no appointment_id, no appointment.id")
+                .isNotEmpty();
+        ObjectNode appsOwnStatus = mapped.deepCopy().put("status", "OK");
+        assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(appsOwnStatus)).as("status is in bookhook's words").isNotEmpty();
+        ObjectNode fractionalId = mapped.deepCopy().put("appointment_id", 7.5);
+        assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(fractionalId)).isNotEmpty();
+    }
+
+    @Test
+    void an_event_written_before_appointment_id_and_status_existed_still_conforms() throws Exception {
+        ObjectNode legacy = (ObjectNode) MAPPER.readTree(Files.readString(Path.of("..", "docs", "webhook-payload-example.json")));
+        legacy.remove(List.of("appointment_id", "status"));
+        assertThat(JsonSchemas.APPOINTMENT_EVENT.violations(legacy)).isEmpty();
+
+        AppointmentEvent read = MAPPER.treeToValue(legacy, AppointmentEvent.class);
+        assertThat(read.appointmentId()).isNull();
+        assertThat(read.status()).isNull();
+    }
+
+    @Test
+    void the_reference_constructor_reads_the_normalised_fields_from_the_row() {
+        AppointmentEvent event = new AppointmentEvent(EventType.CONFIRMED, "appointment:5:confirmed", Instant.parse("2026-11-28T10:00:00Z"),
+                row("id", 5, "status", "confirmed"), null, null, null, null, List.of());
+        assertThat(event.appointmentId().asInt()).isEqualTo(5);
+        assertThat(event.status()).isEqualTo("confirmed");
+        assertThat(MAPPER.valueToTree(event).toString()).startsWith("{\"event_type\":\"confirmed\",\"idempotency_key\":\"appointment:5:confirmed\","
+                + "\"occurred_at\":\"2026-11-28T10:00:00Z\",\"appointment_id\":5,\"status\":\"confirmed\",\"appointment\":{");
+    }
+
+    @Test
     void a_ledger_record_conforms() throws Exception {
         DeliveryRecord pending = DeliveryRecord.pending("d-1", "make", IdempotencyKey.of(5, EventType.CREATED), DeliveryReason.EVENT,
                 row("event_type", "created"), Instant.parse("2026-11-28T10:00:00Z"));

@@ -29,8 +29,13 @@ final class EventLine {
                 + " " + textOr(event.path("idempotency_key"), request.header("X-Idempotency-Key"))
                 + " delivery=" + orUnknown(request.header("X-Delivery-Id"))
                 + " attempt=" + orUnknown(request.header("X-Delivery-Attempt"))
-                + " appointment=" + textOr(event.path("appointment").path("id"), null)
-                + " status=" + textOr(event.path("appointment").path("status"), null);
+                + " appointment=" + textOr(firstOf(event.path("appointment_id"), event.path("appointment").path("id")), null)
+                + " status=" + textOr(firstOf(event.path("status"), event.path("appointment").path("status")), null);
+    }
+
+    /** bookhook's own field, present under any table mapping, else (events from before it existed) the row's column. */
+    private static JsonNode firstOf(JsonNode normalised, JsonNode legacy) {
+        return normalised.isValueNode() && !normalised.isNull() ? normalised : legacy;
     }
 
     private static JsonNode parse(byte[] body) {
