@@ -137,6 +137,57 @@ class BookhookSettingsTest {
     }
 
     @Test
+    void id_and_phone_columns_can_be_named_per_table_with_the_global_names_as_defaults() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_TABLE_CUSTOMER", "client");
+        env.put("BOOKHOOK_TABLE_SALON", "shop");
+        env.put("BOOKHOOK_COLUMN_ID", "uid");
+        env.put("BOOKHOOK_COLUMN_ID_APPOINTMENT", "booking_no");
+        env.put("BOOKHOOK_COLUMN_PHONE", "phone_number");
+        env.put("BOOKHOOK_COLUMN_PHONE_CUSTOMER", "mobile");
+        env.put("BOOKHOOK_COLUMN_PHONE_SALON", "tel");
+
+        BookhookSettings settings = new BookhookSettings(env);
+        var mapping = settings.derive().mapping();
+        assertThat(mapping.appointmentIdColumn()).isEqualTo("booking_no");
+        assertThat(mapping.idColumnOf("client")).as("the global default").isEqualTo("uid");
+        assertThat(mapping.phoneColumnOf("client")).isEqualTo("mobile");
+        assertThat(mapping.phoneColumnOf("shop")).isEqualTo("tel");
+        assertThat(mapping.phoneColumnOf("appointments_stylist")).as("the global default").isEqualTo("phone_number");
+        assertThat(mapping.customerIdColumn()).as("BOOKHOOK_COLUMN_CUSTOMER_ID is still the appointment's foreign key")
+                .isEqualTo("customer_id");
+        assertThat(settings.capture().requirements())
+                .contains(SchemaRequirement.column("appointments_appointment", "booking_no", "BOOKHOOK_COLUMN_ID_APPOINTMENT"))
+                .contains(SchemaRequirement.column("client", "uid", "BOOKHOOK_COLUMN_ID"))
+                .contains(SchemaRequirement.column("client", "mobile", "BOOKHOOK_COLUMN_PHONE_CUSTOMER"))
+                .contains(SchemaRequirement.column("shop", "tel", "BOOKHOOK_COLUMN_PHONE_SALON"))
+                .as("a phone column named for all tables stays optional (a service has none)")
+                .noneMatch(requirement -> "phone_number".equals(requirement.column()));
+    }
+
+    @Test
+    void without_per_table_columns_the_mapping_is_the_reference_one() {
+        BookhookSettings settings = new BookhookSettings(complete());
+        assertThat(settings.tableMapping()).isEqualTo(io.bookhook.derive.TableMapping.referenceSchema());
+        assertThat(settings.capture().requirements())
+                .contains(SchemaRequirement.column("appointments_customer", "id", "BOOKHOOK_COLUMN_ID"))
+                .noneMatch(requirement -> "phone".equals(requirement.column()));
+    }
+
+    @Test
+    void two_parts_in_one_table_cannot_name_it_two_different_phone_columns() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_TABLE_CUSTOMER", "person");
+        env.put("BOOKHOOK_TABLE_STYLIST", "person");
+        env.put("BOOKHOOK_COLUMN_PHONE_CUSTOMER", "mobile");
+        env.put("BOOKHOOK_COLUMN_PHONE_STYLIST", "tel");
+
+        assertThatThrownBy(() -> new BookhookSettings(env).derive()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_COLUMN_PHONE_STYLIST names column 'tel' of table person, which BOOKHOOK_COLUMN_PHONE_CUSTOMER"
+                        + " names 'mobile'");
+    }
+
+    @Test
     void topics_keep_records_for_ever_unless_a_positive_retention_is_set() {
         Map<String, String> env = complete();
         assertThat(new BookhookSettings(env).topicLayout().retention()).isEmpty();
