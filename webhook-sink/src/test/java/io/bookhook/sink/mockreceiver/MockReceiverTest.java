@@ -187,6 +187,16 @@ class MockReceiverTest {
     }
 
     @Test
+    void describes_an_event_of_a_mapped_app_by_its_appointment_id_and_status() throws Exception {
+        byte[] body = ("{\"event_type\":\"created\",\"idempotency_key\":\"appointment:B-1:created\",\"appointment_id\":\"B-1\","
+                + "\"status\":\"pending\",\"appointment\":{\"booking_no\":\"B-1\",\"state\":\"NEW\"}}").getBytes(UTF_8);
+
+        assertThat(post(body, hmac(SECRET, body)).statusCode()).isEqualTo(200);
+        assertThat(printedLines()).containsExactly(
+                "✔ created appointment:B-1:created delivery=d-1 attempt=1 appointment=B-1 status=pending");
+    }
+
+    @Test
     void describes_a_signed_body_that_is_not_the_expected_json() throws Exception {
         byte[] body = "not json at all".getBytes(UTF_8);
 
