@@ -3,7 +3,6 @@ package io.bookhook.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.EmbeddedKafka;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
@@ -11,15 +10,12 @@ import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -41,8 +37,7 @@ class BrokerRestartTest {
     @TempDir
     Path brokerDir;
 
-    private final List<String> posted = new CopyOnWriteArrayList<>();
-    private HttpServer receiver;
+    private final ScriptedReceiver receiver = new ScriptedReceiver();
     private EmbeddedKafka kafka;
     private EmbeddedStack stack;
     private String database;
@@ -51,27 +46,18 @@ class BrokerRestartTest {
 
     @BeforeEach
     void receiverBrokerAndDatabase() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.setExecutor(Executors.newFixedThreadPool(4));
-        receiver.createContext("/hook", exchange -> {
-            posted.add(exchange.getRequestHeaders().getFirst("X-Idempotency-Key"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
         kafka = EmbeddedKafka.start(brokerDir);
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("broker_restart");
         jdbcUrl = stack.postgres().createDatabase(database);
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        environment = TestEnvironments.pipeline(stack, database, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "restart-secret");
+        environment = TestEnvironments.pipeline(stack, database, receiver.url().toString(), "restart-secret");
         environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     }
 
     @AfterEach
     void stopAll() {
-        receiver.stop(0);
+        receiver.close();
         kafka.close();
     }
 
@@ -84,7 +70,7 @@ class BrokerRestartTest {
                     "INSERT INTO appointments_service (salon_id, name, duration_minutes, price) VALUES (1, 'Cut', 45, 42.00)",
                     "INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', 'mei@example.com')");
             bookAppointments(1, BEFORE);
-            await().atMost(Duration.ofSeconds(60)).until(() -> posted.size() >= BEFORE / 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.posts().size() >= BEFORE / 2);
 
             kafka.stop();
             bookAppointments(BEFORE + 1, BEFORE + DURING); // the app goes on writing while Kafka is gone
@@ -95,19 +81,19 @@ class BrokerRestartTest {
             kafka.restart();
             bookAppointments(BEFORE + DURING + 1, APPOINTMENTS);
 
-            await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(posted).size() == APPOINTMENTS);
+            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.keys().size() == APPOINTMENTS);
             Set<String> expected = new HashSet<>();
             for (int id = 1; id <= APPOINTMENTS; id++) {
                 expected.add("appointment:" + id + ":created");
             }
             List<ConsumerRecord<String, byte[]>> events = TopicReader.readAtLeast(kafka.bootstrapServers(), settings.topics().appointmentEvents(),
                     APPOINTMENTS, new StringDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(30));
-            long lost = expected.stream().filter(key -> !posted.contains(key)).count();
+            long lost = expected.stream().filter(key -> !receiver.keys().contains(key)).count();
             long derivedTwice = events.size() - events.stream().map(ConsumerRecord::key).distinct().count();
-            long postedTwice = posted.size() - new HashSet<>(posted).size();
+            long postedTwice = receiver.posts().size() - receiver.keys().size();
             System.out.printf("broker restarted mid-stream: lost=%d, events derived twice=%d, posted twice=%d (bounds 0, 0, 0)%n",
                     lost, derivedTwice, postedTwice);
-            assertThat(new HashSet<>(posted)).isEqualTo(expected);
+            assertThat(receiver.keys()).isEqualTo(expected);
             assertThat(derivedTwice).as("exactly-once derive").isZero();
             assertThat(postedTwice).as("no delivery posted again").isZero();
             assertThat(pipeline.sink().stopped()).as("the sink rode it out").isNotDone();

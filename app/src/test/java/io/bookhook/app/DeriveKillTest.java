@@ -7,8 +7,6 @@ import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.EventHeaders;
-import io.bookhook.schemas.EventType;
-import io.bookhook.schemas.IdempotencyKey;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,18 +15,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,11 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -140,7 +130,7 @@ class DeriveKillTest {
         CaptureEngine capture = CaptureEngine.start(settings.capture());
         toClose.push(capture);
         capture.awaitStreaming(START_TIMEOUT);
-        Writer writer = new Writer(jdbcUrl, stack);
+        BookingAppWriter writer = new BookingAppWriter(jdbcUrl, stack, MAX_APPOINTMENTS, WRITE_PAUSE);
         writer.relatedRows();
 
         DeriveChild a = start("a");
@@ -248,7 +238,7 @@ class DeriveKillTest {
     }
 
     /** The sole instance, once it has committed progress and has at least {@link #MIN_LAG} change records in hand. */
-    private Kill killProcessing(DeriveChild victim, Writer writer) throws Exception {
+    private Kill killProcessing(DeriveChild victim, BookingAppWriter writer) throws Exception {
         Set<TopicPartition> partitions = owned(victim);
         assertThat(partitions).as(victim.label() + " owns partitions").isNotEmpty();
         return kill(victim, "the sole instance, processing", null, partitions, writer,
@@ -259,7 +249,7 @@ class DeriveKillTest {
      * Waits until the joiner is a member of the group and the rebalance it started is under way while the victim has
      * at least {@link #MIN_LAG} change records in hand, then kills the victim.
      */
-    private Kill killDuringRebalance(DeriveChild victim, DeriveChild joiner, Writer writer) throws Exception {
+    private Kill killDuringRebalance(DeriveChild victim, DeriveChild joiner, BookingAppWriter writer) throws Exception {
         Set<TopicPartition> partitions = owned(victim);
         assertThat(partitions).as(victim.label() + " owns partitions before " + joiner.label() + " joins").isNotEmpty();
         AtomicBoolean over = new AtomicBoolean();
@@ -293,7 +283,7 @@ class DeriveKillTest {
      * session not yet expired no one commits for its partitions, so the records between are work the victim had in hand
      * (read or not) and had not committed. Reading the committed offsets later can only shrink that figure.
      */
-    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Set<TopicPartition> partitions, Writer writer, KillWhen killWhen)
+    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Set<TopicPartition> partitions, BookingAppWriter writer, KillWhen killWhen)
             throws Exception {
         Snapshot[] last = new Snapshot[1];
         awaitUntil("the moment to kill " + victim.label() + " (" + when + ")", START_TIMEOUT, writer, () -> {
@@ -304,7 +294,7 @@ class DeriveKillTest {
             return killWhen.holds(last[0]);
         });
         long at = System.currentTimeMillis();
-        int expectedSoFar = writer.expected.size();
+        int expectedSoFar = writer.expectedCount();
         victim.process.destroyForcibly();
         assertThat(victim.process.waitFor(30, TimeUnit.SECONDS)).as(victim.label() + " died").isTrue();
         Snapshot before = last[0];
@@ -488,7 +478,7 @@ class DeriveKillTest {
     }
 
     /** Polls the condition; fails early when the writer failed (a child that died shows in its readiness check). */
-    private static void awaitUntil(String what, Duration timeout, Writer writer, Condition condition) throws Exception {
+    private static void awaitUntil(String what, Duration timeout, BookingAppWriter writer, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.holds()) {
             if (writer.failure != null) {
@@ -503,94 +493,5 @@ class DeriveKillTest {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    /** Plays the booking app: plain SQL, one transaction per statement; an event is expected once its statement committed. */
-    private static final class Writer {
-        private final String jdbcUrl;
-        private final EmbeddedStack stack;
-        final AtomicInteger inserted = new AtomicInteger();
-        final Set<String> expected = ConcurrentHashMap.newKeySet();
-        private final AtomicBoolean stopped = new AtomicBoolean();
-        volatile Throwable failure;
-        private long salon;
-        private long stylist;
-        private long service;
-        private final List<Long> customers = new ArrayList<>();
-
-        Writer(String jdbcUrl, EmbeddedStack stack) {
-            this.jdbcUrl = jdbcUrl;
-            this.stack = stack;
-        }
-
-        void relatedRows() throws Exception {
-            try (Connection connection = connect()) {
-                salon = insert(connection, "INSERT INTO appointments_salon (name, phone) VALUES ('Studio', '02-2345-6789') RETURNING id");
-                stylist = insert(connection, "INSERT INTO appointments_stylist (salon_id, name, phone) VALUES (" + salon
-                        + ", 'Ana', '0955-123-456') RETURNING id");
-                service = insert(connection, "INSERT INTO appointments_service (salon_id, name, duration_minutes, price) VALUES ("
-                        + salon + ", 'Cut', 45, 42.00) RETURNING id");
-                for (int i = 0; i < 5; i++) {
-                    customers.add(insert(connection, "INSERT INTO appointments_customer (name, phone, email) VALUES ('Customer "
-                            + i + "', '0912-345-45" + i + "0', 'c" + i + "@example.com') RETURNING id"));
-                }
-            }
-        }
-
-        void appointments() {
-            try (Connection connection = connect();
-                    PreparedStatement insert = connection.prepareStatement("INSERT INTO appointments_appointment "
-                            + "(customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
-                            + "VALUES (?, ?, ?, ?, now() + make_interval(hours => ?), now() + make_interval(hours => ?, mins => 45)) RETURNING id");
-                    PreparedStatement confirm = connection.prepareStatement(
-                            "UPDATE appointments_appointment SET status = 'confirmed', updated_at = now() WHERE id = ?")) {
-                for (int i = 0; i < MAX_APPOINTMENTS && !stopped.get(); i++) {
-                    insert.setLong(1, customers.get(i % customers.size()));
-                    insert.setLong(2, salon);
-                    insert.setLong(3, stylist);
-                    insert.setLong(4, service);
-                    insert.setInt(5, 24 + i);
-                    insert.setInt(6, 24 + i);
-                    long id;
-                    try (ResultSet rs = insert.executeQuery()) {
-                        rs.next();
-                        id = rs.getLong(1);
-                    }
-                    expected.add(IdempotencyKey.of(id, EventType.CREATED).toString());
-                    inserted.incrementAndGet();
-                    Thread.sleep(WRITE_PAUSE.toMillis());
-                    if (i % 2 == 1) {
-                        confirm.setLong(1, id);
-                        if (confirm.executeUpdate() != 1) {
-                            throw new IllegalStateException("appointment " + id + " was not confirmed");
-                        }
-                        expected.add(IdempotencyKey.of(id, EventType.CONFIRMED).toString());
-                        Thread.sleep(WRITE_PAUSE.toMillis());
-                    }
-                }
-            } catch (Exception e) {
-                failure = e;
-                throw new IllegalStateException("writer failed", e);
-            }
-        }
-
-        void stop() {
-            stopped.set(true);
-        }
-
-        Set<String> expectedKeys() {
-            return new LinkedHashSet<>(expected);
-        }
-
-        private Connection connect() throws Exception {
-            return DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        }
-
-        private static long insert(Connection connection, String sql) throws Exception {
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.bookhook.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.Directories;
 import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedPostgres.ShutdownMode;
@@ -13,7 +12,6 @@ import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.StaleRunCleaner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +41,7 @@ class PostgresRestartTest {
 
     private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(90);
 
-    private final List<String> posted = new CopyOnWriteArrayList<>();
-    private HttpServer receiver;
+    private final ScriptedReceiver receiver = new ScriptedReceiver();
     private Path runDir;
     private EmbeddedPostgres postgres;
     private String database;
@@ -54,28 +49,19 @@ class PostgresRestartTest {
 
     @BeforeEach
     void receiverAndOwnPostgres() throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.setExecutor(Executors.newFixedThreadPool(4));
-        receiver.createContext("/hook", exchange -> {
-            posted.add(exchange.getRequestHeaders().getFirst("X-Idempotency-Key"));
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
         EmbeddedStack stack = SharedEmbeddedStack.get();
         runDir = StaleRunCleaner.newRunDir(StaleRunCleaner.defaultBase());
         postgres = EmbeddedPostgres.start(runDir);
         database = SharedEmbeddedStack.uniqueName("pg_restart");
         String jdbcUrl = postgres.createDatabase(database);
         ReferenceSchema.apply(jdbcUrl, postgres.user(), postgres.password());
-        environment = TestEnvironments.pipeline(stack, database, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "restart-secret");
+        environment = TestEnvironments.pipeline(stack, database, receiver.url().toString(), "restart-secret");
         environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(postgres.port()));
     }
 
     @AfterEach
     void stopAll() {
-        receiver.stop(0);
+        receiver.close();
         postgres.close();
         Directories.deleteQuietly(runDir);
     }
@@ -93,7 +79,7 @@ class PostgresRestartTest {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> bookAndConfirmUntilStopped(writing, writerConnectionFailures));
             try {
                 for (ShutdownMode mode : List.of(ShutdownMode.FAST, ShutdownMode.IMMEDIATE)) {
-                    awaitPostedAtLeast(posted.size() + 20);
+                    awaitPostedAtLeast(receiver.posts().size() + 20);
                     String walSenderBefore = walSenderPid(settings);
                     postgres.restart(mode);
                     // Capture finds the new server by itself (Debezium waits 10 s before it restarts its task).
@@ -101,7 +87,7 @@ class PostgresRestartTest {
                             .until(() -> walSenderPid(settings), pid -> pid != null && !pid.equals(walSenderBefore));
                     long bookedAfterReconnect = Long.parseLong(awaitAppointmentBooked());
                     await("an appointment booked after the " + mode + " restart delivered").atMost(PROGRESS_TIMEOUT)
-                            .until(() -> posted.contains("appointment:" + bookedAfterReconnect + ":created"));
+                            .until(() -> receiver.keys().contains("appointment:" + bookedAfterReconnect + ":created"));
                 }
             } finally {
                 writing.set(false);
@@ -109,21 +95,21 @@ class PostgresRestartTest {
             }
 
             Set<String> expected = expectedFromFinalState();
-            await().atMost(PROGRESS_TIMEOUT).until(() -> new HashSet<>(posted).containsAll(expected));
-            long lost = expected.stream().filter(key -> !posted.contains(key)).count();
-            long postedTwice = posted.size() - new HashSet<>(posted).size();
+            await().atMost(PROGRESS_TIMEOUT).until(() -> receiver.keys().containsAll(expected));
+            long lost = expected.stream().filter(key -> !receiver.keys().contains(key)).count();
+            long postedTwice = receiver.posts().size() - receiver.keys().size();
             System.out.printf("postgres restarted fast and immediately: appointments=%s expected=%d lost=%d posted twice=%d"
                     + " writer connection failures=%d (bounds 0, 0)%n", postgres.queryOne(database, "SELECT count(*) FROM appointments_appointment"),
                     expected.size(), lost, postedTwice, writerConnectionFailures.get());
             assertThat(writerConnectionFailures.get()).as("the writer was cut off by the restarts").isGreaterThanOrEqualTo(2);
-            assertThat(new HashSet<>(posted)).isEqualTo(expected);
+            assertThat(receiver.keys()).isEqualTo(expected);
             assertThat(postedTwice).as("no delivery posted again").isZero();
             assertThat(pipeline.sink().stopped()).as("the sink rode it out").isNotDone();
         }
     }
 
     private void awaitPostedAtLeast(int count) {
-        await().atMost(PROGRESS_TIMEOUT).until(() -> posted.size() >= count);
+        await().atMost(PROGRESS_TIMEOUT).until(() -> receiver.posts().size() >= count);
     }
 
     /** The id of an appointment booked from now on: the writer reconnects on its own after a restart. */

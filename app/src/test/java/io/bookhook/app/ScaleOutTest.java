@@ -14,7 +14,6 @@ import io.bookhook.ledger.LedgerReader;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
-import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.sink.DeliveryIds;
@@ -26,17 +25,10 @@ import io.bookhook.sink.mockreceiver.MockReceiverConfig;
 import io.bookhook.sink.mockreceiver.ReceivedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +37,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -139,7 +130,7 @@ class ScaleOutTest {
         double readySeconds = seconds(started);
 
         // The writer: related rows first (so events are complete), then appointments, every second one confirmed.
-        Writer writer = new Writer(jdbcUrl, stack);
+        BookingAppWriter writer = new BookingAppWriter(jdbcUrl, stack, APPOINTMENTS, WRITE_PAUSE);
         writer.relatedRows();
         CompletableFuture<Void> writing = CompletableFuture.runAsync(writer::appointments);
 
@@ -311,85 +302,5 @@ class ScaleOutTest {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    /** Plays the booking app: plain SQL, one transaction per statement, ids taken from what Postgres returned. */
-    private static final class Writer {
-        private final String jdbcUrl;
-        private final EmbeddedStack stack;
-        final AtomicInteger inserted = new AtomicInteger();
-        private final Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private long salon;
-        private long stylist;
-        private long service;
-        private final List<Long> customers = new ArrayList<>();
-
-        Writer(String jdbcUrl, EmbeddedStack stack) {
-            this.jdbcUrl = jdbcUrl;
-            this.stack = stack;
-        }
-
-        void relatedRows() throws Exception {
-            try (Connection connection = connect()) {
-                salon = insert(connection, "INSERT INTO appointments_salon (name, phone) VALUES ('Studio', '02-2345-6789') RETURNING id");
-                stylist = insert(connection, "INSERT INTO appointments_stylist (salon_id, name, phone) VALUES (" + salon
-                        + ", 'Ana', '0955-123-456') RETURNING id");
-                service = insert(connection, "INSERT INTO appointments_service (salon_id, name, duration_minutes, price) VALUES ("
-                        + salon + ", 'Cut', 45, 42.00) RETURNING id");
-                for (int i = 0; i < 5; i++) {
-                    customers.add(insert(connection, "INSERT INTO appointments_customer (name, phone, email) VALUES ('Customer "
-                            + i + "', '0912-345-45" + i + "0', 'c" + i + "@example.com') RETURNING id"));
-                }
-            }
-        }
-
-        void appointments() {
-            try (Connection connection = connect();
-                    PreparedStatement insert = connection.prepareStatement("INSERT INTO appointments_appointment "
-                            + "(customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
-                            + "VALUES (?, ?, ?, ?, now() + make_interval(hours => ?), now() + make_interval(hours => ?, mins => 45)) RETURNING id");
-                    PreparedStatement confirm = connection.prepareStatement(
-                            "UPDATE appointments_appointment SET status = 'confirmed', updated_at = now() WHERE id = ?")) {
-                for (int i = 0; i < APPOINTMENTS; i++) {
-                    insert.setLong(1, customers.get(i % customers.size()));
-                    insert.setLong(2, salon);
-                    insert.setLong(3, stylist);
-                    insert.setLong(4, service);
-                    insert.setInt(5, 24 + i);
-                    insert.setInt(6, 24 + i);
-                    long id;
-                    try (ResultSet rs = insert.executeQuery()) {
-                        rs.next();
-                        id = rs.getLong(1);
-                    }
-                    expected.add(IdempotencyKey.of(id, EventType.CREATED).toString());
-                    inserted.incrementAndGet();
-                    Thread.sleep(WRITE_PAUSE.toMillis());
-                    if (i % 2 == 1) {
-                        confirm.setLong(1, id);
-                        assertThat(confirm.executeUpdate()).isEqualTo(1);
-                        expected.add(IdempotencyKey.of(id, EventType.CONFIRMED).toString());
-                        Thread.sleep(WRITE_PAUSE.toMillis());
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("writer failed", e);
-            }
-        }
-
-        Set<String> expectedKeys() {
-            return new LinkedHashSet<>(expected);
-        }
-
-        private Connection connect() throws Exception {
-            return DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        }
-
-        private static long insert(Connection connection, String sql) throws Exception {
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -7,9 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /** A receiver that answers by idempotency key (a status per key, 200 otherwise) and remembers every POST. */
 final class ScriptedReceiver implements AutoCloseable {
@@ -53,6 +55,11 @@ final class ScriptedReceiver implements AutoCloseable {
 
     List<Post> posts() {
         return List.copyOf(posts);
+    }
+
+    /** The idempotency keys posted so far, each once. */
+    Set<String> keys() {
+        return posts.stream().map(Post::idempotencyKey).collect(Collectors.toSet());
     }
 
     long postsFor(String idempotencyKey) {
