@@ -1,6 +1,7 @@
 package io.bookhook.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,9 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +45,7 @@ class MappedSchemaEndToEndTest {
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private HttpServer receiver;
     private EmbeddedStack stack;
-    private String jdbcUrl;
+    private String database;
     private Map<String, String> environment;
 
     @BeforeEach
@@ -62,8 +60,8 @@ class MappedSchemaEndToEndTest {
         receiver.start();
 
         stack = SharedEmbeddedStack.get();
-        String name = SharedEmbeddedStack.uniqueName("mapped");
-        jdbcUrl = stack.postgres().createDatabase(name);
+        database = SharedEmbeddedStack.uniqueName("mapped");
+        stack.postgres().createDatabase(database);
         execute("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + SCHEMA + ".shop (uid bigserial PRIMARY KEY, title text NOT NULL, tel varchar(32))",
                 "CREATE TABLE " + SCHEMA + ".staff (uid bigserial PRIMARY KEY, shop_ref bigint NOT NULL REFERENCES " + SCHEMA + ".shop,"
@@ -78,7 +76,7 @@ class MappedSchemaEndToEndTest {
                         + " treatment_ref bigint NOT NULL REFERENCES " + SCHEMA + ".treatment,"
                         + " begins timestamptz NOT NULL, state varchar(8) NOT NULL, remark text NOT NULL DEFAULT '')");
 
-        environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET);
+        environment = TestEnvironments.pipeline(stack, database, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET);
         environment.put("BOOKHOOK_POSTGRES_SCHEMA", SCHEMA);
         environment.put("BOOKHOOK_TABLE_APPOINTMENT", "booking");
         environment.put("BOOKHOOK_TABLE_CUSTOMER", "client");
@@ -186,20 +184,11 @@ class MappedSchemaEndToEndTest {
         }
     }
 
-    private void execute(String... statements) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private void execute(String... statements) {
+        stack.postgres().execute(database, statements);
     }
 
-    private void awaitReceived(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(received).as("webhooks received").hasSizeGreaterThanOrEqualTo(count);
+    private void awaitReceived(int count, Duration timeout) {
+        await("webhooks received").atMost(timeout).until(() -> received.size() >= count);
     }
 }
