@@ -37,6 +37,12 @@ final class AdminCommand extends OperatorCommand {
         super(environment);
     }
 
+    /** The admin runs as a service: it keeps its logs. */
+    @Override
+    boolean printsOnlyItsResult() {
+        return false;
+    }
+
     @Override
     int run(BookhookSettings settings, PrintWriter out) throws Exception {
         Map<String, String> client = settings.env().kafkaClient();

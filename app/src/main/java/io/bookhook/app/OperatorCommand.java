@@ -31,7 +31,11 @@ abstract class OperatorCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        OperatorLogging.quietKafkaClients();
+        if (printsOnlyItsResult()) {
+            OperatorLogging.errorsToStderr();
+        } else {
+            OperatorLogging.quietKafkaClients();
+        }
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(new BookhookSettings(environment), spec.commandLine().getOut());
@@ -49,6 +53,11 @@ abstract class OperatorCommand implements Callable<Integer> {
     }
 
     abstract int run(BookhookSettings settings, PrintWriter out) throws Exception;
+
+    /** True for a command whose stdout is its result alone (logs go to stderr, errors only); false for a service (admin). */
+    boolean printsOnlyItsResult() {
+        return true;
+    }
 
     /**
      * Kafka client properties for a short-lived operator command: the user's (TLS, SASL pass through) over
