@@ -264,9 +264,25 @@ final class BookhookSettings {
                 env.duration("BOOKHOOK_DERIVE_STATE_RETENTION", Duration.ofDays(90)));
     }
 
-    /** Local state of derive (Kafka Streams stores) and of the sink (its copy of the delivery index, under sink/). */
+    /**
+     * Local state of derive (Kafka Streams stores) and of the sink (its copy of the delivery index, under sink/). By
+     * default under the user's home, not the OS temp directory: that one may be cleared under a running stage (Kafka
+     * Streams warns about it at every start), and a restart would then rebuild its stores from Kafka.
+     */
     private Path stateDir() {
-        return Path.of(env.string(SinkVariables.STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "bookhook-streams").toString()));
+        return env.optional(SinkVariables.STATE_DIR).map(Path::of).orElseGet(BookhookSettings::defaultStateDir);
+    }
+
+    /**
+     * {@code $HOME/.bookhook/state}; where the user has no home (a container's user without a passwd entry: Java then
+     * says {@code ?}), {@code bookhook-state} under the OS temp directory.
+     */
+    static Path defaultStateDir() {
+        String home = System.getProperty("user.home", "");
+        if (!home.isBlank() && Path.of(home).isAbsolute()) {
+            return Path.of(home, ".bookhook", "state");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "bookhook-state");
     }
 
     /**
