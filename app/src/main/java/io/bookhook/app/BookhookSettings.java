@@ -285,6 +285,17 @@ final class BookhookSettings {
         return Path.of(System.getProperty("java.io.tmpdir"), "bookhook-state");
     }
 
+    /** How long a stage waits at start for Kafka to answer before it stops, naming the servers: {@code BOOKHOOK_KAFKA_CONNECT_TIMEOUT}. */
+    Duration kafkaConnectTimeout() {
+        Duration timeout = env.duration(Env.CONNECT_TIMEOUT, DEFAULT_KAFKA_CONNECT_TIMEOUT);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new SettingsException(Env.CONNECT_TIMEOUT + " must be a positive duration, got '" + env.optional(Env.CONNECT_TIMEOUT).orElseThrow() + "'");
+        }
+        return timeout;
+    }
+
+    static final Duration DEFAULT_KAFKA_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     /**
      * The sink's settings. Its endpoints come from BOOKHOOK_ENDPOINTS_FILE when that is set (then the seed's
      * MAKE_WEBHOOK_URL and friends are not read), else the one endpoint {@code make} from the seed's settings.

@@ -21,6 +21,8 @@ final class Env {
     static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
     /** bookhook's own setting under the Kafka prefix (see BookhookSettings#maxMessageBytes): not a client property. */
     static final String MAX_MESSAGE_BYTES = KAFKA_PREFIX + "MAX_MESSAGE_BYTES";
+    /** bookhook's own setting under the Kafka prefix (see KafkaReachability): how long a stage waits for Kafka at start. */
+    static final String CONNECT_TIMEOUT = KAFKA_PREFIX + "CONNECT_TIMEOUT";
 
     private final Map<String, String> variables;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
@@ -142,7 +144,7 @@ final class Env {
         required.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
         Map<String, String> client = new TreeMap<>();
         variables.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PREFIX) && !name.equals(MAX_MESSAGE_BYTES) && value != null && !value.isBlank()) {
+            if (name.startsWith(KAFKA_PREFIX) && !name.equals(MAX_MESSAGE_BYTES) && !name.equals(CONNECT_TIMEOUT) && value != null && !value.isBlank()) {
                 client.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.strip());
             }
         });

@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 
 /**
  * Starts a stage's health and metrics port ({@code BOOKHOOK_ADMIN_PORT}, default 8080; 0 turns it off) and
@@ -15,10 +18,16 @@ import java.net.InetSocketAddress;
  */
 final class StageEndpoints {
 
+    static final String PORT_SETTING = "BOOKHOOK_ADMIN_PORT";
+    static final String BIND_SETTING = "BOOKHOOK_ADMIN_BIND";
+
     private StageEndpoints() {
     }
 
-    /** The running server, or a no-op when the port is 0. */
+    /**
+     * The running server, or a no-op when the port is 0. A port another process holds (a second stage on the same host
+     * with the same default) stops the stage with one line naming the port and the setting.
+     */
     static AutoCloseable start(BookhookSettings.StagePort stagePort, Readiness readiness) {
         if (!stagePort.enabled()) {
             return () -> { };
@@ -27,10 +36,26 @@ final class StageEndpoints {
         new JvmMemoryMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         Metrics.addRegistry(registry);
-        StageServer server = StageServer.start(new InetSocketAddress(stagePort.bind(), stagePort.port()), readiness, registry);
+        StageServer server;
+        try {
+            server = StageServer.start(new InetSocketAddress(stagePort.bind(), stagePort.port()), readiness, registry);
+        } catch (UncheckedIOException e) {
+            Metrics.removeRegistry(registry);
+            throw cannotListen(stagePort, e.getCause());
+        }
         return () -> {
             server.close();
             Metrics.removeRegistry(registry);
         };
+    }
+
+    private static PreflightException cannotListen(BookhookSettings.StagePort stagePort, java.io.IOException cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof BindException && message.toLowerCase(Locale.ROOT).contains("in use")) {
+            return new PreflightException("port " + stagePort.port() + " on " + stagePort.bind() + " is already in use (" + PORT_SETTING
+                    + "): give each stage on this host its own " + PORT_SETTING + ", or 0 to turn its health and metrics port off", cause);
+        }
+        return new PreflightException("cannot listen on " + stagePort.bind() + ":" + stagePort.port() + " (" + PORT_SETTING + ", "
+                + BIND_SETTING + "): " + message, cause);
     }
 }

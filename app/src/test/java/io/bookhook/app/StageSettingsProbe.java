@@ -48,6 +48,7 @@ public final class StageSettingsProbe {
         settings.topics();
         settings.tableMapping();
         settings.stagePort();
+        settings.kafkaConnectTimeout();
     }
 
     public record Names(Set<String> read, Set<String> required) {
