@@ -147,12 +147,29 @@ class StageStartTest {
             assertThat(output).as("the production pattern").contains(" INFO  [main] io.bookhook.app.StageRunner - derive running");
             assertThat(warnings).as("a clean start's output:%n%s", output).isEmpty();
             assertThat(home.resolve(".bookhook/state").resolve(name + "-derive")).isDirectory();
-        } finally {
+
             derive.destroy();
-            if (!derive.waitFor(60, TimeUnit.SECONDS)) {
+            assertThat(derive.waitFor(90, TimeUnit.SECONDS)).as("derive stopped on SIGTERM").isTrue();
+            assertThat(derive.exitValue()).as("the JVM's code for SIGTERM, after closing; its output:%n%s", read(log)).isEqualTo(143);
+        } finally {
+            if (derive.isAlive()) {
                 derive.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void a_topic_that_would_lose_data_is_a_failed_start_check() throws Exception {
+        EmbeddedStack stack = SharedEmbeddedStack.get();
+        String name = SharedEmbeddedStack.uniqueName("compacted_events");
+        Map<String, String> environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:9/hook", "policy-secret");
+        environment.put("BOOKHOOK_ADMIN_PORT", "0");
+        stack.kafka().createTopic(name + ".events", 3, Map.of("cleanup.policy", "compact"));
+
+        assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+        assertThat(err.toString()).isEqualTo("bookhook derive: topic " + name + ".events exists with cleanup.policy=compact but bookhook needs"
+                + " delete: compaction would drop all but the last record of each key. Set cleanup.policy=delete on it, or name another topic"
+                + " with BOOKHOOK_TOPIC_EVENTS" + NL);
     }
 
     @Test
