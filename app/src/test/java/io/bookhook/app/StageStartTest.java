@@ -84,6 +84,16 @@ class StageStartTest {
     }
 
     @Test
+    void a_kafka_host_that_does_not_resolve_is_named_at_once() {
+        Map<String, String> environment = Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "kafka.invalid:9092",
+                "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "2s", "BOOKHOOK_ADMIN_PORT", "0");
+
+        assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+        assertThat(err.toString()).isEqualTo("bookhook derive: Kafka is not reachable at kafka.invalid:9092: No resolvable bootstrap urls given"
+                + " in bootstrap.servers (BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS)" + NL);
+    }
+
+    @Test
     void a_malformed_connect_timeout_is_a_settings_error() {
         Map<String, String> environment = Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "soon");
 
