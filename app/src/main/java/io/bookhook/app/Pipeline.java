@@ -1,7 +1,11 @@
 package io.bookhook.app;
 
 import io.bookhook.capture.CaptureEngine;
+import io.bookhook.capture.CapturePreflight;
+import io.bookhook.capture.CaptureSettings;
+import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.DeriveStreams;
+import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.WebhookSink;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,24 +40,30 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startStages(BookhookSettings settings, Progress progress) throws Exception {
+        // As the stage commands do: every setting read, and the database checked against the mapping, before any topic is created.
+        CaptureSettings captureSettings = settings.capture();
+        DeriveSettings deriveSettings = settings.derive();
+        SinkSettings sinkSettings = settings.sink();
+        StageTopics topics = StageTopics.of(settings);
         progress.step("topics ready", () -> {
-            StageTopics.ensure(settings);
+            CapturePreflight.check(captureSettings);
+            topics.ensure();
             return null;
         });
-        progress.step("capture streaming (Debezium, slot '" + settings.capture().slotName() + "')", () -> {
-            capture = CaptureEngine.start(settings.capture());
+        progress.step("capture streaming (Debezium, slot '" + captureSettings.slotName() + "')", () -> {
+            capture = CaptureEngine.start(captureSettings);
             started.push(capture);
             capture.awaitStreaming(START_TIMEOUT);
             return null;
         });
         progress.step("derive running (Kafka Streams, exactly_once_v2)", () -> {
-            derive = DeriveStreams.start(settings.derive());
+            derive = DeriveStreams.start(deriveSettings);
             started.push(derive);
             awaitRunning(derive);
             return null;
         });
         progress.step("sink running", () -> {
-            sink = new WebhookSink(settings.sink());
+            sink = new WebhookSink(sinkSettings);
             started.push(sink);
             Thread worker = new Thread(sink, "bookhook-sink");
             worker.setDaemon(true);
