@@ -54,6 +54,8 @@ final class OperatorFixture {
         environment.put("BOOKHOOK_TOPIC_ENDPOINT_STATUS", topics.endpointStatus());
         environment.put("BOOKHOOK_SINK_GROUP_ID", sinkGroup);
         environment.put("BOOKHOOK_SINK_INSTANCE_ID", sinkGroup);
+        // A sink started from this environment keeps its state with the test run's, not under the default ~/.bookhook/state.
+        environment.put("BOOKHOOK_STATE_DIR", kafka.workDir().resolve(prefix + "-state").toString());
     }
 
     record Run(int exitCode, String out, String err) {
