@@ -13,7 +13,22 @@ public final class EventHeaders {
     /** When derive emitted the event: epoch milliseconds as decimal text. */
     public static final String DERIVED_AT = "bookhook.derived-at";
 
+    /**
+     * Why the event is on the topic when it is not the stream's own: {@link #REASON_BACKFILL} on what {@code bookhook
+     * backfill} wrote. Absent on derive's events. The sink records deliveries of a backfilled event with reason
+     * {@code backfill}.
+     */
+    public static final String REASON = "bookhook.reason";
+
+    /** The {@link #REASON} of an event {@code bookhook backfill} derived from rows read in Postgres. */
+    public static final String REASON_BACKFILL = "backfill";
+
     private EventHeaders() {
+    }
+
+    /** Whether a record's {@link #REASON} header says {@code bookhook backfill} wrote it. */
+    public static boolean isBackfill(byte[] reason) {
+        return reason != null && REASON_BACKFILL.equals(new String(reason, StandardCharsets.US_ASCII));
     }
 
     public static byte[] millis(long epochMillis) {

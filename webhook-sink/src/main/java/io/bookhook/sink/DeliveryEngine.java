@@ -248,12 +248,17 @@ final class DeliveryEngine {
             LOG.debug("{} read again while its delivery {} is under way", event.key(), id);
             return;
         }
+        // A backfilled event shares its delivery id with the stream's event of the same key: what was delivered either
+        // way is skipped, what waits is joined, and only what never went out (or failed) is posted.
+        Header reasonHeader = record.headers().lastHeader(EventHeaders.REASON);
+        boolean backfill = reasonHeader != null && EventHeaders.isBackfill(reasonHeader.value());
         Known known = known(id);
         if (known.status() == DeliveryStatus.DELIVERED) {
             String skipId = DeliveryIds.forSkip(endpoint.name(), event.key(), DeadLetters.source(record));
             LOG.info("skipping {} read again at {}: the ledger has it delivered to {}", event.key(), DeadLetters.source(record), endpoint.name());
             Instant now = clock.instant();
-            writes.ledger(DeliveryRecord.pending(skipId, endpoint.name(), event.key(), DeliveryReason.REPLAY, event.payload(), now)
+            writes.ledger(DeliveryRecord.pending(skipId, endpoint.name(), event.key(), backfill ? DeliveryReason.BACKFILL : DeliveryReason.REPLAY,
+                            event.payload(), now)
                     .next(DeliveryStatus.SKIPPED, 0, null, "already delivered", null, now));
             writes.count(endpoint.name(), CommitBatch.Outcomes.SKIPPED);
             return;
@@ -262,7 +267,8 @@ final class DeliveryEngine {
             resumeUnlessSpilled(source.partition(), known.waiting());
             return;
         }
-        DeliveryReason reason = known.status() == DeliveryStatus.FAILED ? DeliveryReason.REPLAY : DeliveryReason.EVENT;
+        DeliveryReason reason = backfill ? DeliveryReason.BACKFILL
+                : known.status() == DeliveryStatus.FAILED ? DeliveryReason.REPLAY : DeliveryReason.EVENT;
         Delivery delivery = new Delivery(id, endpoint.name(), event.key(), source.partition(), reason, false, clock.instant(),
                 record.value(), event.payload(), 0);
         Header derivedAt = record.headers().lastHeader(EventHeaders.DERIVED_AT);

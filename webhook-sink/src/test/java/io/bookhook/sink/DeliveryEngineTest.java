@@ -206,6 +206,35 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void a_backfilled_event_is_posted_only_when_not_delivered_and_recorded_with_reason_backfill() {
+        String delivered = DeliveryIds.forEvent("make", IdempotencyKey.of(4, EventType.CREATED));
+        String failed = DeliveryIds.forEvent("make", IdempotencyKey.of(5, EventType.CREATED));
+        String waiting = DeliveryIds.forEvent("make", IdempotencyKey.of(7, EventType.CREATED));
+        index.put(0, entry(delivered, 4, DeliveryStatus.DELIVERED, 1, null, null));
+        index.put(0, entry(failed, 5, DeliveryStatus.FAILED, 15, null, null));
+        index.put(0, entry(waiting, 7, DeliveryStatus.RETRYING, 2, clock.instant().plusSeconds(60), SinkTestKit.event(7, EventType.CREATED)));
+
+        for (long appointment : new long[] {4, 5, 6, 7, 6}) {
+            backfilled(0, appointment, EventType.CREATED);
+        }
+
+        assertThat(keys(engine.startable())).as("6 once though read twice; 7 keeps waiting for its due time")
+                .containsExactlyInAnyOrder("appointment:5:created", "appointment:6:created");
+        CommitBatch batch = engine.drain();
+        assertThat(ledger(batch)).extracting(r -> r.idempotencyKey() + " " + r.status().wireName() + " " + r.reason().wireName())
+                .containsExactlyInAnyOrder("appointment:4:created skipped backfill", "appointment:5:created pending backfill",
+                        "appointment:6:created pending backfill");
+    }
+
+    private void backfilled(int partition, long appointment, EventType type) {
+        long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(TOPICS.appointmentEvents(), partition, offset,
+                IdempotencyKey.of(appointment, type).toString(), SinkTestKit.event(appointment, type));
+        record.headers().add(EventHeaders.REASON, EventHeaders.REASON_BACKFILL.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        engine.acceptEvent(record);
+    }
+
+    @Test
     void waiting_deliveries_resume_from_the_index_at_their_due_time_with_their_attempt_count_and_order() {
         String created = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CREATED));
         String confirmed = DeliveryIds.forEvent("make", IdempotencyKey.of(9, EventType.CONFIRMED));
