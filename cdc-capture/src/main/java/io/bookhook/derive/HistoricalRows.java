@@ -1,0 +1,244 @@
+package io.bookhook.derive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bookhook.capture.PostgresConnection;
+import io.bookhook.schemas.Json;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The booking app's appointment rows whose time column falls in a range, read in one consistent snapshot of Postgres (a
+ * {@code REPEATABLE READ READ ONLY} transaction held open for the whole read): every chunk and every related row is
+ * from the same moment, so rows committed while the read runs are neither half in nor read twice, and the stream
+ * delivers those. Chunks go by the appointment id (keyset: {@code id > last id}), so none is skipped or repeated
+ * however large the range. Bookhook only reads: nothing is written to the app's database.
+ *
+ * <p>Rows are turned into JSON the way capture's Debezium settings write them to the raw topics (numerics as strings,
+ * {@code timestamptz} as ISO-8601 with the column's fraction digits, {@code timestamp} as epoch milliseconds, {@code date}
+ * as epoch days, {@code time} as milliseconds of the day, {@code bytea} as base64, everything else as its text), so a
+ * backfilled payload is the streamed one.
+ */
+public final class HistoricalRows implements AutoCloseable {
+
+    /** One appointment row, with the time column's value and its id as JDBC read it (for the next chunk's key). */
+    public record Row(Object key, ObjectNode row, Instant time) {
+    }
+
+    private final Connection connection;
+    private final String schema;
+    private final TableMapping mapping;
+    private final String timeColumn;
+
+    private HistoricalRows(Connection connection, String schema, TableMapping mapping, String timeColumn) {
+        this.connection = connection;
+        this.schema = schema;
+        this.mapping = mapping;
+        this.timeColumn = timeColumn;
+    }
+
+    /** Opens the snapshot; its first query fixes the moment every later read sees. */
+    public static HistoricalRows open(PostgresConnection postgres, String schema, TableMapping mapping, String timeColumn) throws SQLException {
+        Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            HistoricalRows rows = new HistoricalRows(connection, schema, mapping, timeColumn);
+            rows.requireTimeColumn();
+            return rows;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private void requireTimeColumn() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT data_type FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
+            statement.setString(1, schema);
+            statement.setString(2, mapping.appointmentTable());
+            statement.setString(3, timeColumn);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    throw new IllegalArgumentException("table " + schema + "." + mapping.appointmentTable() + " has no column " + timeColumn
+                            + " (BOOKHOOK_COLUMN_CREATED_AT names the column that says when a booking was made)");
+                }
+            }
+        }
+    }
+
+    /** How many appointment rows the range holds in this snapshot. */
+    public long count(Instant since, Instant until) throws SQLException {
+        String sql = "SELECT count(*) FROM " + table(mapping.appointmentTable()) + " WHERE " + rangeCondition(until);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bindRange(statement, since, until);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** The next at most {@code limit} rows of the range by id, after {@code afterKey} (null: from the first). */
+    public List<Row> chunk(Instant since, Instant until, Object afterKey, int limit) throws SQLException {
+        String id = quote(mapping.appointmentIdColumn());
+        String sql = "SELECT * FROM " + table(mapping.appointmentTable()) + " WHERE " + rangeCondition(until)
+                + (afterKey == null ? "" : " AND " + id + " > ?") + " ORDER BY " + id + " LIMIT ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int next = bindRange(statement, since, until);
+            if (afterKey != null) {
+                statement.setObject(next++, afterKey);
+            }
+            statement.setInt(next, limit);
+            List<Row> rows = new ArrayList<>(limit);
+            try (ResultSet result = statement.executeQuery()) {
+                ResultSetMetaData meta = result.getMetaData();
+                int idIndex = result.findColumn(mapping.appointmentIdColumn());
+                int timeIndex = result.findColumn(timeColumn);
+                while (result.next()) {
+                    OffsetDateTime time = result.getObject(timeIndex, OffsetDateTime.class);
+                    rows.add(new Row(result.getObject(idIndex), json(result, meta), time == null ? null : time.toInstant()));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The related rows (customer, salon, stylist, service) the given appointments name, read in the same snapshot. */
+    public RelatedRows related(List<ObjectNode> appointments) throws SQLException {
+        Map<String, Map<String, ObjectNode>> byTable = new HashMap<>();
+        for (TableMapping.Relation relation : mapping.relations()) {
+            Set<Long> numeric = new LinkedHashSet<>();
+            Set<String> text = new LinkedHashSet<>();
+            for (ObjectNode appointment : appointments) {
+                JsonNode key = appointment.get(relation.foreignKeyColumn());
+                if (key == null || key.isNull()) {
+                    continue;
+                }
+                if (key.isIntegralNumber()) {
+                    numeric.add(key.asLong());
+                } else {
+                    text.add(key.asText());
+                }
+            }
+            Map<String, ObjectNode> rows = byTable.computeIfAbsent(relation.table(), t -> new HashMap<>());
+            String idColumn = mapping.idColumnOf(relation.table());
+            if (!numeric.isEmpty()) {
+                load(relation.table(), idColumn, connection.createArrayOf("int8", numeric.toArray()), "", rows);
+            }
+            if (!text.isEmpty()) {
+                // Text keys (uuid, varchar): compared as text, whatever the column's own type.
+                load(relation.table(), idColumn, connection.createArrayOf("text", text.toArray()), "::text", rows);
+            }
+        }
+        return (table, id) -> byTable.getOrDefault(table, Map.of()).get(id);
+    }
+
+    private void load(String table, String idColumn, Array ids, String cast, Map<String, ObjectNode> into) throws SQLException {
+        String sql = "SELECT * FROM " + table(table) + " WHERE " + quote(idColumn) + cast + " = ANY(?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, ids);
+            try (ResultSet result = statement.executeQuery()) {
+                ResultSetMetaData meta = result.getMetaData();
+                while (result.next()) {
+                    ObjectNode row = json(result, meta);
+                    JsonNode id = row.get(idColumn);
+                    if (id != null && !id.isNull()) {
+                        into.put(id.asText(), row);
+                    }
+                }
+            }
+        }
+    }
+
+    private String rangeCondition(Instant until) {
+        String time = quote(timeColumn);
+        return time + " >= ?" + (until == null ? "" : " AND " + time + " < ?");
+    }
+
+    private static int bindRange(PreparedStatement statement, Instant since, Instant until) throws SQLException {
+        statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+        if (until == null) {
+            return 2;
+        }
+        statement.setObject(2, OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+        return 3;
+    }
+
+    private String table(String name) {
+        return quote(schema) + "." + quote(name);
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** A row as capture writes it to the raw topics (see the class comment). */
+    static ObjectNode json(ResultSet result, ResultSetMetaData meta) throws SQLException {
+        ObjectNode row = Json.mapper().createObjectNode();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String name = meta.getColumnLabel(i);
+            if (result.getObject(i) == null) {
+                row.putNull(name);
+                continue;
+            }
+            switch (meta.getColumnTypeName(i)) {
+                case "int2", "int4", "serial", "smallserial" -> row.put(name, result.getInt(i));
+                case "int8", "bigserial", "oid" -> row.put(name, result.getLong(i));
+                case "numeric" -> row.put(name, result.getBigDecimal(i).toPlainString());
+                case "float4" -> row.put(name, result.getFloat(i));
+                case "float8" -> row.put(name, result.getDouble(i));
+                case "bool" -> row.put(name, result.getBoolean(i));
+                case "timestamptz" -> row.put(name, zoned(result.getObject(i, OffsetDateTime.class).toInstant(), meta.getScale(i)));
+                case "timestamp" -> row.put(name, result.getObject(i, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
+                case "date" -> row.put(name, (int) result.getObject(i, LocalDate.class).toEpochDay());
+                case "time" -> row.put(name, (int) (result.getObject(i, LocalTime.class).toNanoOfDay() / 1_000_000));
+                case "bytea" -> row.put(name, Base64.getEncoder().encodeToString(result.getBytes(i)));
+                default -> row.put(name, result.getString(i));
+            }
+        }
+        return row;
+    }
+
+    /** Debezium's ZonedTimestamp text: UTC, with as many fraction digits as the column keeps (6 unless declared). */
+    static String zoned(Instant instant, int scale) {
+        int digits = scale < 0 || scale > 9 ? 6 : scale;
+        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd'T'HH:mm:ss");
+        if (digits > 0) {
+            builder.appendFraction(ChronoField.NANO_OF_SECOND, digits, digits, true);
+        }
+        DateTimeFormatter format = builder.appendLiteral('Z').toFormatter();
+        return format.format(instant.atOffset(ZoneOffset.UTC));
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+}
