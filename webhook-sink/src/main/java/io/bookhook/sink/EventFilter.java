@@ -18,7 +18,7 @@ public record EventFilter(Set<EventType> events, Set<String> salons, String salo
         salons = Set.copyOf(salons);
     }
 
-    boolean accepts(EventType type, JsonNode payload) {
+    public boolean accepts(EventType type, JsonNode payload) {
         if (!events.isEmpty() && !events.contains(type)) {
             return false;
         }
