@@ -173,6 +173,8 @@ final class BackfillCommand extends OperatorCommand {
         client.put("max.request.size", Integer.toString(settings.maxMessageBytes()));
         client.put("enable.idempotence", "true");
         client.put("acks", "all");
+        // Told within seconds when Kafka is unreachable or the topic missing, not after the producer's minute.
+        client.put("max.block.ms", Long.toString(KAFKA_ANSWER_WITHIN.toMillis()));
         Serializer<AppointmentEvent> values = JsonSerde.of(AppointmentEvent.class).serializer();
         Map<EventType, Long> written = new EnumMap<>(EventType.class);
         long[] tooLarge = {0};

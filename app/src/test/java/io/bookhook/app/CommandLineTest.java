@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "endpoints", "pause", "resume",
+    @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "backfill", "endpoints", "pause", "resume",
             "mock-receiver"})
     void every_command_explains_itself(String command) {
         assertThat(run(Map.of(), command, "--help")).isZero();
@@ -45,6 +45,28 @@ class CommandLineTest {
         assertThat(err.toString()).isEqualTo("bookhook sink: MAKE_WEBHOOK_URL must be an absolute http:// or https:// URL"
                 + System.lineSeparator());
         assertThat(err.toString() + out).doesNotContain("very-secret-value").doesNotContain("s3cr3t-token");
+    }
+
+    @Test
+    void a_backfill_of_an_empty_range_is_refused_before_reading_anything() {
+        assertThat(run(Map.of(), "backfill", "--since", "2026-01-02", "--until", "2026-01-01")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook backfill: --until 2026-01-01T00:00:00Z is not after --since 2026-01-02T00:00:00Z:"
+                + " the range is empty" + System.lineSeparator());
+    }
+
+    @Test
+    void a_backfill_without_kafka_says_so_in_one_line_within_seconds() {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            long start = System.nanoTime();
+            assertThat(run(Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port), "backfill", "--since", "2026-01-01"))
+                    .isEqualTo(OneLineErrors.FAILURE);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
+            assertThat(err.toString()).startsWith("bookhook backfill: cannot read the partitions of bookhook.appointment-events").hasLineCount(1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
