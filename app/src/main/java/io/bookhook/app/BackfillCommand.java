@@ -33,6 +33,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -180,7 +184,7 @@ final class BackfillCommand extends OperatorCommand {
         long[] tooLarge = {0};
         long appointments;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(client, new StringSerializer(), new ByteArraySerializer())) {
-            int partitions = partitionsOf(producer, topic);
+            int partitions = partitionsOf(settings, topic);
             appointments = read(settings, mapping, schema, timeColumn, from, to, err, events -> {
                 long derivedAt = System.currentTimeMillis();
                 List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
@@ -221,12 +225,23 @@ final class BackfillCommand extends OperatorCommand {
         return 0;
     }
 
-    private static int partitionsOf(KafkaProducer<String, byte[]> producer, String topic) {
-        try {
-            return producer.partitionsFor(topic).size();
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw OperatorException.unavailable("cannot read the partitions of " + topic + " (is Kafka reachable, and has derive created"
-                    + " the topic?): " + e.getMessage(), e);
+    /**
+     * The events topic's partition count, asked of the admin API: a producer's metadata request could create a missing
+     * topic with the broker's defaults, and derive's partitioner needs the real count.
+     */
+    private static int partitionsOf(BookhookSettings settings, String topic) throws InterruptedException {
+        try (Admin admin = Admin.create(new HashMap<>(promptClient(settings)))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(KAFKA_ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw OperatorException.notFound("topic " + topic + " does not exist: start derive once (it creates it), or check"
+                        + " BOOKHOOK_TOPIC_EVENTS");
+            }
+            throw OperatorException.unavailable("cannot read the partitions of " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw OperatorException.unavailable("cannot read the partitions of " + topic + ": Kafka did not answer within "
+                    + KAFKA_ANSWER_WITHIN.toSeconds() + " s", e);
         }
     }
 
