@@ -58,8 +58,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                             .setPGStartupWait(Duration.ofSeconds(30))
                             .setRegisterShutdownHook(false)
                             .setServerConfig("wal_level", "logical")
-                            .setServerConfig("max_replication_slots", "10")
-                            .setServerConfig("max_wal_senders", "10")
+                            // One test JVM shares this server, and each capture test leaves a slot in its own
+                            // database: 10 ran out once the privilege tests joined the capture module's suite.
+                            .setServerConfig("max_replication_slots", "40")
+                            .setServerConfig("max_wal_senders", "40")
                             // zonky defaults to off: a commit could then sit in WAL buffers for up to 200 ms,
                             // which distorts commit-to-event latency measurements.
                             .setServerConfig("synchronous_commit", "on")
