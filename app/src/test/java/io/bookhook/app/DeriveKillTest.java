@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -78,6 +79,8 @@ class DeriveKillTest {
      * (asking for 4 let one rebalance end first on a loaded machine).
      */
     private static final int MIN_LAG_IN_REBALANCE = 2;
+    /** Joiners started, at most, to find a rebalance a kill can land in. */
+    private static final int REBALANCE_ATTEMPTS = 3;
     /**
      * A SIGKILLed member leaves no LeaveGroup: the coordinator waits out its session before the rebalance completes. The
      * broker's minimum; it keeps each kill's stall short (the default, 45 s, would make this test take minutes).
@@ -155,15 +158,17 @@ class DeriveKillTest {
                 () -> a2.ready() && owned(a2).size() == PARTITIONS && sum(committed()) > sum(afterKill1));
 
         // Kill 2: b joins; a is killed while b is still rebalancing (a member of the group, not yet RUNNING).
-        DeriveChild b = start("b");
-        kills.add(killDuringRebalance(a2, b, writer));
+        RebalanceKill second = killDuringRebalance(a2, "b", writer);
+        kills.add(second.kill());
+        DeriveChild b = second.joiner();
         Map<TopicPartition, Long> afterKill2 = committed();
         awaitUntil("derive b RUNNING, owning every partition, committing past the kill", START_TIMEOUT, writer,
                 () -> b.ready() && owned(b).size() == PARTITIONS && sum(committed()) > sum(afterKill2));
 
         // Kill 3: a comes back; b, which holds every partition, is killed while a is still rebalancing.
-        DeriveChild a3 = start("a");
-        kills.add(killDuringRebalance(b, a3, writer));
+        RebalanceKill third = killDuringRebalance(b, "a", writer);
+        kills.add(third.kill());
+        DeriveChild a3 = third.joiner();
         long lastKillAt = kills.get(kills.size() - 1).atMillis();
         int expectedAtLastKill = kills.get(kills.size() - 1).expectedSoFar();
 
@@ -247,29 +252,44 @@ class DeriveKillTest {
         Set<TopicPartition> partitions = owned(victim);
         assertThat(partitions).as(victim.label() + " owns partitions").isNotEmpty();
         return kill(victim, "the sole instance, processing", null, partitions, writer,
-                snapshot -> sum(snapshot.committed()) > 0 && snapshot.lag(partitions) >= MIN_LAG);
+                snapshot -> sum(snapshot.committed()) > 0 && snapshot.lag(partitions) >= MIN_LAG, () -> false);
+    }
+
+    /** A kill during the rebalance a joiner started, and that joiner. */
+    private record RebalanceKill(Kill kill, DeriveChild joiner) {
     }
 
     /**
-     * Waits until the joiner is a member of the group and the rebalance it started is under way while the victim has
-     * at least {@link #MIN_LAG_IN_REBALANCE} change records in hand, then kills the victim.
+     * Starts the joiner and waits until it is a member of the group and the rebalance it started is under way while the
+     * victim has at least {@link #MIN_LAG_IN_REBALANCE} change records in hand, then kills the victim. A rebalance can
+     * end before the kill finds a moment in it (it lasts until the victim's next heartbeat); then the joiner leaves with
+     * a SIGTERM, the victim takes its partitions back, and another joins, up to {@link #REBALANCE_ATTEMPTS} times.
      */
-    private Kill killDuringRebalance(DeriveChild victim, DeriveChild joiner, BookingAppWriter writer) throws Exception {
+    private RebalanceKill killDuringRebalance(DeriveChild victim, String joinerInstance, BookingAppWriter writer) throws Exception {
         Set<TopicPartition> partitions = owned(victim);
-        assertThat(partitions).as(victim.label() + " owns partitions before " + joiner.label() + " joins").isNotEmpty();
-        AtomicBoolean over = new AtomicBoolean();
-        Kill kill = kill(victim, joiner.label() + " joining", joiner, partitions, writer, snapshot -> {
-            if (member(snapshot.group(), joiner).isEmpty()) {
-                return false;
+        assertThat(partitions).as(victim.label() + " owns partitions before " + joinerInstance + " joins").isNotEmpty();
+        for (int attempt = 1; ; attempt++) {
+            DeriveChild joiner = start(joinerInstance);
+            AtomicBoolean over = new AtomicBoolean();
+            Kill kill = kill(victim, joiner.label() + " joining", joiner, partitions, writer, snapshot -> {
+                if (member(snapshot.group(), joiner).isEmpty()) {
+                    return false;
+                }
+                if (!snapshot.joinerRebalancing()) {
+                    over.set(true);
+                    return true;
+                }
+                return snapshot.lag(partitions) >= MIN_LAG_IN_REBALANCE;
+            }, over::get);
+            if (kill != null) {
+                return new RebalanceKill(kill, joiner);
             }
-            if (!snapshot.joinerRebalancing()) {
-                over.set(true);
-                return true; // too late: the rebalance is over; the assertion below says so
-            }
-            return snapshot.lag(partitions) >= MIN_LAG_IN_REBALANCE;
-        });
-        assertThat(over).as("the rebalance " + joiner.label() + " started ended before a kill could land in it (" + kill + ")").isFalse();
-        return kill;
+            assertThat(attempt).as("rebalances " + joinerInstance + " started that ended before a kill could land in them")
+                    .isLessThan(REBALANCE_ATTEMPTS);
+            joiner.process().destroy();
+            assertThat(joiner.process().waitFor(60, TimeUnit.SECONDS)).as(joiner.label() + " stopped on SIGTERM").isTrue();
+            awaitUntil(victim.label() + " owning every partition again", START_TIMEOUT, writer, () -> owned(victim).size() == PARTITIONS);
+        }
     }
 
     /**
@@ -286,10 +306,11 @@ class DeriveKillTest {
      * Takes snapshots until {@code when} holds on one, and kills the victim right after it. The snapshot reads the change
      * topic's end offsets last; after the kill the group's committed offsets are read again: with the victim dead and its
      * session not yet expired no one commits for its partitions, so the records between are work the victim had in hand
-     * (read or not) and had not committed. Reading the committed offsets later can only shrink that figure.
+     * (read or not) and had not committed. Reading the committed offsets later can only shrink that figure. Returns null,
+     * killing nothing, when {@code missed} says the moment has passed.
      */
-    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Set<TopicPartition> partitions, BookingAppWriter writer, KillWhen killWhen)
-            throws Exception {
+    private Kill kill(DeriveChild victim, String when, DeriveChild joiner, Set<TopicPartition> partitions, BookingAppWriter writer, KillWhen killWhen,
+            BooleanSupplier missed) throws Exception {
         Snapshot[] last = new Snapshot[1];
         awaitUntil("the moment to kill " + victim.label() + " (" + when + ")", START_TIMEOUT, writer, () -> {
             ConsumerGroupDescription group = describeGroup();
@@ -298,6 +319,9 @@ class DeriveKillTest {
             last[0] = new Snapshot(group, joinerRebalancing, committed, endOffsets());
             return killWhen.holds(last[0]);
         });
+        if (missed.getAsBoolean()) {
+            return null; // the moment passed: nothing killed
+        }
         long at = System.currentTimeMillis();
         int expectedSoFar = writer.expectedCount();
         victim.process.destroyForcibly();
