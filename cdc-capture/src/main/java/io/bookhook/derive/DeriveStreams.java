@@ -10,6 +10,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,14 @@ public final class DeriveStreams implements AutoCloseable {
         config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), resetPolicy);
         this.streams = new KafkaStreams(DeriveTopology.build(settings), config);
         streams.setUncaughtExceptionHandler(error -> {
+            if (causedByMissingSourceTopic(error)) {
+                // Its topics were there at start (the stage ensures them): right after a broker restart the consumer's
+                // metadata can miss them for a moment. A new stream thread reads fresh metadata; under exactly-once
+                // it resumes from the last committed transaction.
+                LOG.warn("derive's source topics look missing (stale metadata after a broker restart?): restarting its stream thread: {}",
+                        error.toString());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             LOG.error("derive failed", error);
             stopped.completeExceptionally(error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -36,6 +45,15 @@ public final class DeriveStreams implements AutoCloseable {
                 stopped.complete(null);
             }
         });
+    }
+
+    static boolean causedByMissingSourceTopic(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MissingSourceTopicException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops with one line, before anything runs, when derive's committed position in its source is gone from the log. */

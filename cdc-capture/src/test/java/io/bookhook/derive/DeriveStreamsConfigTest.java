@@ -22,6 +22,13 @@ class DeriveStreamsConfigTest {
         assertThat(operators.getMainConsumerConfigs("derive", "derive-1", 0)).containsEntry("session.timeout.ms", "30000");
     }
 
+    @Test
+    void a_missing_source_topic_wherever_it_is_in_the_causes_is_told_apart_from_other_failures() {
+        assertThat(DeriveStreams.causedByMissingSourceTopic(new org.apache.kafka.streams.errors.StreamsException(
+                new org.apache.kafka.streams.errors.MissingSourceTopicException("Missing source topics.")))).isTrue();
+        assertThat(DeriveStreams.causedByMissingSourceTopic(new org.apache.kafka.streams.errors.StreamsException("broken"))).isFalse();
+    }
+
     private static DeriveSettings settings(Map<String, String> kafkaClient) {
         return new DeriveSettings("derive", kafkaClient, TopicNames.defaults(), TableMapping.referenceSchema(), Duration.ofSeconds(10),
                 Duration.ofMillis(20), Path.of("target", "derive-config-test"), Duration.ofDays(90));
