@@ -212,12 +212,16 @@ class DeriveKillTest {
         softly.assertThat(lost).as("lost").isZero();
         softly.assertThat(duplicates).as("duplicates").isZero();
         softly.assertThat(unexpected).as("events nobody caused").isEmpty();
-        // The faults were real: three SIGKILLs, two of them mid-rebalance, each with uncommitted changes in hand.
+        // The faults were real: three SIGKILLs, two of them mid-rebalance, each decided with uncommitted changes in hand.
+        // Still uncommitted after the kill is asserted for the processing kill only: a rebalance kill waits for just 2
+        // records, and the victim can commit them (every 20 ms) between the last reading and the kill (CI saw 3 → 0).
         softly.assertThat(kills).as("kills").hasSizeGreaterThanOrEqualTo(3);
         softly.assertThat(kills).extracting(Kill::exitCode).as("exit codes (137: SIGKILL)").containsOnly(128 + 9);
         softly.assertThat(kills).filteredOn(Kill::duringRebalance).as("kills while a rebalance was under way").hasSizeGreaterThanOrEqualTo(2);
-        softly.assertThat(kills).filteredOn(kill -> kill.uncommittedAtKill() <= 0)
-                .as("kills of an instance with no change record beyond its committed position").isEmpty();
+        softly.assertThat(kills).filteredOn(kill -> kill.lagSeen() <= 0)
+                .as("kills decided with no change record beyond the victim's committed position").isEmpty();
+        softly.assertThat(kills).filteredOn(kill -> !kill.duringRebalance() && kill.uncommittedAtKill() <= 0)
+                .as("processing kills of an instance with no change record beyond its committed position").isEmpty();
         // Mid-stream: events were derived before the last kill, and the writer kept writing after it.
         softly.assertThat(derivedBeforeLastKill).as("events derived before the last kill").isPositive().isLessThan(expected.size());
         softly.assertThat(expectedAtLastKill).as("events the writer had caused at the last kill").isLessThan(expected.size());
