@@ -2,7 +2,6 @@ package io.bookhook.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,27 +11,21 @@ import picocli.CommandLine;
 
 class CommandLineTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Map<String, String> environment, String... args) {
-        CommandLine commandLine = Main.commandLine(environment);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final InProcessCommandLine cli = new InProcessCommandLine();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     @ParameterizedTest
     @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "backfill", "endpoints", "pause", "resume",
             "mock-receiver"})
     void every_command_explains_itself(String command) {
-        assertThat(run(Map.of(), command, "--help")).isZero();
+        assertThat(cli.run(Map.of(), command, "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: bookhook " + command);
     }
 
     @Test
     void a_stage_without_its_settings_stops_at_start_with_one_line_naming_the_first_missing_one() {
-        assertThat(run(Map.of(), "capture")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(cli.run(Map.of(), "capture")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook capture: BOOKHOOK_POSTGRES_HOST is not set" + System.lineSeparator());
     }
 
@@ -41,7 +34,7 @@ class CommandLineTest {
         Map<String, String> environment = Map.of("MAKE_WEBHOOK_URL", "ftp://hook.example/s3cr3t-token",
                 "MAKE_WEBHOOK_SECRET", "very-secret-value", "BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
 
-        assertThat(run(environment, "sink")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(cli.run(environment, "sink")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook sink: MAKE_WEBHOOK_URL must be an absolute http:// or https:// URL"
                 + System.lineSeparator());
         assertThat(err.toString() + out).doesNotContain("very-secret-value").doesNotContain("s3cr3t-token");
@@ -49,7 +42,7 @@ class CommandLineTest {
 
     @Test
     void a_backfill_of_an_empty_range_is_refused_before_reading_anything() {
-        assertThat(run(Map.of(), "backfill", "--since", "2026-01-02", "--until", "2026-01-01")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(cli.run(Map.of(), "backfill", "--since", "2026-01-02", "--until", "2026-01-01")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook backfill: --until 2026-01-01T00:00:00Z is not after --since 2026-01-02T00:00:00Z:"
                 + " the range is empty" + System.lineSeparator());
     }
@@ -60,7 +53,7 @@ class CommandLineTest {
             int port = closed.getLocalPort();
             closed.close();
             long start = System.nanoTime();
-            assertThat(run(Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port), "backfill", "--since", "2026-01-01"))
+            assertThat(cli.run(Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port), "backfill", "--since", "2026-01-01"))
                     .isEqualTo(OneLineErrors.FAILURE);
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
             assertThat(err.toString()).startsWith("bookhook backfill: cannot read the partitions of bookhook.appointment-events").hasLineCount(1);
@@ -71,13 +64,13 @@ class CommandLineTest {
 
     @Test
     void a_malformed_duration_option_is_refused_by_the_parser() {
-        assertThat(run(Map.of(), "mock-receiver", "--stall", "soon")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(cli.run(Map.of(), "mock-receiver", "--stall", "soon")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("expected a duration like 250ms, 10s, 5m, 1h or 30d, got 'soon'");
     }
 
     @Test
     void the_mock_receiver_needs_the_secret_it_verifies_with() {
-        assertThat(run(Map.of(), "mock-receiver", "--port", "0")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(cli.run(Map.of(), "mock-receiver", "--port", "0")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook mock-receiver: MAKE_WEBHOOK_SECRET is not set" + System.lineSeparator());
     }
 }

@@ -10,7 +10,6 @@ import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,16 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * What a stage says when it cannot start, and the exit code it says it with (README, "Exit codes"): each message is
@@ -44,15 +40,9 @@ class StageStartTest {
     private static final String NL = System.lineSeparator();
     private static final Pattern LOG_LINE = Pattern.compile("^\\S+ (TRACE|DEBUG|INFO|WARN|ERROR) +\\[");
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(Map<String, String> environment, String... args) {
-        CommandLine commandLine = Main.commandLine(environment);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final InProcessCommandLine cli = new InProcessCommandLine();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     @Test
     void a_second_stage_on_a_taken_admin_port_names_the_port_and_the_setting() throws Exception {
@@ -61,7 +51,7 @@ class StageStartTest {
             Map<String, String> environment = Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
                     "BOOKHOOK_ADMIN_PORT", Integer.toString(port), "BOOKHOOK_ADMIN_BIND", "127.0.0.1");
 
-            assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+            assertThat(cli.run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
             assertThat(err.toString()).isEqualTo("bookhook derive: port " + port + " on 127.0.0.1 is already in use (BOOKHOOK_ADMIN_PORT): give each"
                     + " stage on this host its own BOOKHOOK_ADMIN_PORT, or 0 to turn its health and metrics port off" + NL);
         }
@@ -74,7 +64,7 @@ class StageStartTest {
                 "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "2s", "BOOKHOOK_ADMIN_PORT", "0");
 
         long started = System.nanoTime();
-        int exit = run(environment, "derive");
+        int exit = cli.run(environment, "derive");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(exit).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
@@ -88,7 +78,7 @@ class StageStartTest {
         Map<String, String> environment = Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "kafka.invalid:9092",
                 "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "2s", "BOOKHOOK_ADMIN_PORT", "0");
 
-        assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+        assertThat(cli.run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
         assertThat(err.toString()).isEqualTo("bookhook derive: Kafka is not reachable at kafka.invalid:9092: No resolvable bootstrap urls given"
                 + " in bootstrap.servers (BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS)" + NL);
     }
@@ -97,7 +87,7 @@ class StageStartTest {
     void a_malformed_connect_timeout_is_a_settings_error() {
         Map<String, String> environment = Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "soon");
 
-        assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(cli.run(environment, "derive")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook derive: BOOKHOOK_KAFKA_CONNECT_TIMEOUT must be a duration like 250ms, 10s, 5m, 1h or 30d,"
                 + " got 'soon'" + NL);
     }
@@ -118,7 +108,7 @@ class StageStartTest {
         environment.put("BOOKHOOK_TABLE_APPOINTMENT", "bookings");
         environment.put("BOOKHOOK_ADMIN_PORT", "0");
 
-        assertThat(run(environment, "capture")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+        assertThat(cli.run(environment, "capture")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
         assertThat(err.toString()).isEqualTo("bookhook capture: table public.bookings does not exist in Postgres (named by BOOKHOOK_TABLE_APPOINTMENT)" + NL);
         try (Admin admin = stack.kafka().admin()) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -176,7 +166,7 @@ class StageStartTest {
         environment.put("BOOKHOOK_ADMIN_PORT", "0");
         stack.kafka().createTopic(name + ".events", 3, Map.of("cleanup.policy", "compact"));
 
-        assertThat(run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
+        assertThat(cli.run(environment, "derive")).isEqualTo(OneLineErrors.PREFLIGHT_FAILURE);
         assertThat(err.toString()).isEqualTo("bookhook derive: topic " + name + ".events exists with cleanup.policy=compact but bookhook needs"
                 + " delete: compaction would drop all but the last record of each key. Set cleanup.policy=delete on it, or name another topic"
                 + " with BOOKHOOK_TOPIC_EVENTS" + NL);
