@@ -1,6 +1,7 @@
 package io.bookhook.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bookhook.capture.CaptureEngine;
 import io.bookhook.embedded.EmbeddedStack;
@@ -510,18 +511,15 @@ class DeriveKillTest {
         boolean holds() throws Exception;
     }
 
-    /** Polls the condition; fails early when the writer failed (a child that died shows in its readiness check). */
-    private static void awaitUntil(String what, Duration timeout, BookingAppWriter writer, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (writer.failure != null) {
-                throw new AssertionError("the writer failed while waiting for: " + what, writer.failure);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+    /** Waits for the condition; fails early when the writer failed (a child that died shows in its readiness check). */
+    private static void awaitUntil(String what, Duration timeout, BookingAppWriter writer, Condition condition) {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .failFast("the writer failed while waiting for: " + what, () -> {
+                    if (writer.failure != null) {
+                        throw new AssertionError(writer.failure);
+                    }
+                })
+                .until(condition::holds);
     }
 
     private static double seconds(long since) {
