@@ -1,14 +1,12 @@
 package io.bookhook.app;
 
+import io.bookhook.runtime.MeterRegistries;
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.DeliveryRequests;
 import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.admin.AdminServer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -46,9 +44,7 @@ final class AdminCommand extends OperatorCommand {
     @Override
     int run(BookhookSettings settings, PrintWriter out) throws Exception {
         Map<String, String> client = settings.env().kafkaClient();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
         EndpointView endpoints = EndpointView.start(client, settings.topics());
         EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());

@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.runtime.MeterRegistries;
 import io.bookhook.app.bench.BenchMonitor;
 import io.bookhook.app.bench.BenchOptions;
 import io.bookhook.app.bench.BenchReceiver;
@@ -22,7 +23,6 @@ import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.sink.SignatureMode;
 import io.bookhook.sink.SinkVariables;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -167,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
                     environment.put(SinkVariables.ALLOW_PRIVATE_TARGETS, "true");
                     BookhookSettings settings = new BookhookSettings(environment);
                     // Prometheus's histograms never roll over, so two snapshots bound a phase exactly.
-                    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                    PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
                     Metrics.addRegistry(registry);
                     try (Pipeline pipeline = Pipeline.start(settings, progress)) {
                         return run(options, settings, postgres, rows, receiver, pipeline, registry, dir, stdout);

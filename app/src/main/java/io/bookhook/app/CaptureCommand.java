@@ -4,7 +4,7 @@ import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureFailedException;
 import io.bookhook.capture.CapturePreflight;
 import io.bookhook.capture.CaptureSettings;
-import io.bookhook.ledger.admin.Readiness;
+import io.bookhook.runtime.Readiness;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;

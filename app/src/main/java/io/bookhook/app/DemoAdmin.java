@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.runtime.MeterRegistries;
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.DeliveryRequests;
 import io.bookhook.ledger.EndpointControls;
@@ -7,7 +8,6 @@ import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.admin.AdminServer;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,7 +37,7 @@ final class DemoAdmin implements AutoCloseable {
 
     static DemoAdmin start(BookhookSettings settings) {
         Map<String, String> client = settings.env().kafkaClient();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
         Metrics.addRegistry(registry);
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
         EndpointView endpoints = EndpointView.start(client, settings.topics());

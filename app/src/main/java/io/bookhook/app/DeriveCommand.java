@@ -2,7 +2,7 @@ package io.bookhook.app;
 
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.DeriveStreams;
-import io.bookhook.ledger.admin.Readiness;
+import io.bookhook.runtime.Readiness;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;

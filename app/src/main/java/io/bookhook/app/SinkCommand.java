@@ -1,6 +1,6 @@
 package io.bookhook.app;
 
-import io.bookhook.ledger.admin.Readiness;
+import io.bookhook.runtime.Readiness;
 import io.bookhook.sink.SinkSettings;
 import io.bookhook.sink.WebhookSink;
 import java.time.Duration;

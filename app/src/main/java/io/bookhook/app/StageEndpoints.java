@@ -1,11 +1,9 @@
 package io.bookhook.app;
 
-import io.bookhook.ledger.admin.Readiness;
-import io.bookhook.ledger.admin.StageServer;
+import io.bookhook.runtime.MeterRegistries;
+import io.bookhook.runtime.Readiness;
+import io.bookhook.runtime.StageServer;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -32,9 +30,7 @@ final class StageEndpoints {
         if (!stagePort.enabled()) {
             return () -> { };
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
         Metrics.addRegistry(registry);
         StageServer server;
         try {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bookhook.ledger.admin.Readiness;
+import io.bookhook.runtime.Readiness;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;

@@ -1,5 +1,8 @@
 package io.bookhook.ledger.admin;
 
+import io.bookhook.runtime.HealthAndMetrics;
+import io.bookhook.runtime.HttpEndpoints;
+import io.bookhook.runtime.Readiness;
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;

@@ -1,5 +1,6 @@
 package io.bookhook.ledger.admin;
 
+import io.bookhook.runtime.Exchanges;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

@@ -1,5 +1,6 @@
 package io.bookhook.ledger.admin;
 
+import io.bookhook.runtime.Exchanges;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;

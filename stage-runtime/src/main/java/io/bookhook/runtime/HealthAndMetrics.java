@@ -1,4 +1,4 @@
-package io.bookhook.ledger.admin;
+package io.bookhook.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,23 +10,23 @@ import java.util.Map;
  * {@code /health/live} (the process answers), {@code /health/ready} (the stage can do its work: for the admin,
  * the ledger view has caught up, so answers are not stale) and {@code /metrics} in the Prometheus text format.
  */
-final class HealthAndMetrics {
+public final class HealthAndMetrics {
 
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
 
-    HealthAndMetrics(Readiness readiness, PrometheusMeterRegistry registry) {
+    public HealthAndMetrics(Readiness readiness, PrometheusMeterRegistry registry) {
         this.readiness = readiness;
         this.registry = registry;
     }
 
-    void live(HttpExchange exchange) throws IOException {
+    public void live(HttpExchange exchange) throws IOException {
         Exchanges.json(exchange, 200, Map.of("status", "up"));
     }
 
-    void ready(HttpExchange exchange) throws IOException {
+    public void ready(HttpExchange exchange) throws IOException {
         if (readiness.ready()) {
             Exchanges.json(exchange, 200, Map.of("status", "ready"));
         } else {
@@ -34,7 +34,7 @@ final class HealthAndMetrics {
         }
     }
 
-    void metrics(HttpExchange exchange) throws IOException {
+    public void metrics(HttpExchange exchange) throws IOException {
         Exchanges.send(exchange, 200, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

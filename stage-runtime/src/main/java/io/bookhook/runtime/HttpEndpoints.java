@@ -1,4 +1,4 @@
-package io.bookhook.ledger.admin;
+package io.bookhook.runtime;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request at a time. The JVM needs {@code -Dsun.net.httpserver.nodelay=true} (the launchers set it) or every
  * answer waits about 40 ms for Nagle.
  */
-final class HttpEndpoints implements AutoCloseable {
+public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -26,7 +26,7 @@ final class HttpEndpoints implements AutoCloseable {
         this.executor = executor;
     }
 
-    static HttpEndpoints start(InetSocketAddress address, String threadName, int threads, Map<String, HttpHandler> handlers) {
+    public static HttpEndpoints start(InetSocketAddress address, String threadName, int threads, Map<String, HttpHandler> handlers) {
         HttpServer server;
         try {
             server = HttpServer.create(address, 0);
@@ -45,7 +45,7 @@ final class HttpEndpoints implements AutoCloseable {
         return new HttpEndpoints(server, executor);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return server.getAddress();
     }
 

@@ -1,4 +1,4 @@
-package io.bookhook.ledger.admin;
+package io.bookhook.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
@@ -11,12 +11,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Small, safe answers for the admin server: every response carries its type and headers that stop sniffing and framing. */
-final class Exchanges {
+public final class Exchanges {
 
     private Exchanges() {
     }
 
-    static void json(HttpExchange exchange, int status, Object body) throws IOException {
+    public static void json(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes;
         try {
             bytes = Json.mapper().writeValueAsBytes(body);
@@ -26,11 +26,11 @@ final class Exchanges {
         send(exchange, status, "application/json; charset=utf-8", bytes);
     }
 
-    static void error(HttpExchange exchange, int status, String message) throws IOException {
+    public static void error(HttpExchange exchange, int status, String message) throws IOException {
         json(exchange, status, Map.of("error", message));
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -48,7 +48,7 @@ final class Exchanges {
     }
 
     /** Query parameters, decoded; a blank value counts as absent (the page sends {@code status=} for "any"). */
-    static Map<String, String> query(HttpExchange exchange) {
+    public static Map<String, String> query(HttpExchange exchange) {
         Map<String, String> params = new HashMap<>();
         String raw = exchange.getRequestURI().getRawQuery();
         if (raw == null) {
@@ -65,7 +65,7 @@ final class Exchanges {
         return params;
     }
 
-    static String decode(String raw) {
+    public static String decode(String raw) {
         return URLDecoder.decode(raw, StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package io.bookhook.ledger.admin;
+package io.bookhook.runtime;
 
 /** Whether a stage is ready to do its work, and if not, what it waits for: what {@code /health/ready} answers. */
 public interface Readiness {

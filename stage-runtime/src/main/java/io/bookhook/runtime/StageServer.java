@@ -1,4 +1,4 @@
-package io.bookhook.ledger.admin;
+package io.bookhook.runtime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
