@@ -1,6 +1,7 @@
 package io.bookhook.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bookhook.capture.PostgresConnection;
 import io.bookhook.derive.HistoricalEvents;
 import io.bookhook.derive.HistoricalRows;
 import io.bookhook.derive.RelatedRows;
@@ -21,6 +22,7 @@ import io.bookhook.sink.EventFilter;
 import io.bookhook.sink.SinkSettings;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -164,7 +166,9 @@ final class BackfillCommand extends OperatorCommand {
     private static HistoricalRows openSnapshot(BookhookSettings settings, String schema, TableMapping mapping, String timeColumn)
             throws SQLException {
         try {
-            return HistoricalRows.open(settings.postgres(), schema, mapping, timeColumn);
+            PostgresConnection postgres = settings.postgres();
+            return HistoricalRows.open(DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password()), schema, mapping,
+                    timeColumn);
         } catch (IllegalArgumentException e) {
             throw OperatorException.invalid(e.getMessage());
         }

@@ -2,11 +2,9 @@ package io.bookhook.derive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bookhook.capture.PostgresConnection;
 import io.bookhook.schemas.Json;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -58,9 +56,11 @@ public final class HistoricalRows implements AutoCloseable {
         this.timeColumn = timeColumn;
     }
 
-    /** Opens the snapshot; its first query fixes the moment every later read sees. */
-    public static HistoricalRows open(PostgresConnection postgres, String schema, TableMapping mapping, String timeColumn) throws SQLException {
-        Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
+    /**
+     * Opens the snapshot on a fresh connection, which it owns from then on; its first query fixes the moment every later
+     * read sees.
+     */
+    public static HistoricalRows open(Connection connection, String schema, TableMapping mapping, String timeColumn) throws SQLException {
         try {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
