@@ -1,7 +1,7 @@
 package io.bookhook.app;
 
-import io.bookhook.sink.mockreceiver.MockReceiver;
-import io.bookhook.sink.mockreceiver.MockReceiverConfig;
+import io.bookhook.mockreceiver.MockReceiver;
+import io.bookhook.mockreceiver.MockReceiverConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package io.bookhook.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bookhook.sink.mockreceiver.MockReceiver;
-import io.bookhook.sink.mockreceiver.MockReceiverConfig;
-import io.bookhook.sink.mockreceiver.ReceivedRequest;
+import io.bookhook.mockreceiver.MockReceiver;
+import io.bookhook.mockreceiver.MockReceiverConfig;
+import io.bookhook.mockreceiver.ReceivedRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.bookhook.sink;
 
 import io.bookhook.schemas.EventType;
-import io.bookhook.sink.signing.WebhookSecret;
+import io.bookhook.schemas.signing.WebhookSecret;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;

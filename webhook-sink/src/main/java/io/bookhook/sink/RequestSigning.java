@@ -1,7 +1,7 @@
 package io.bookhook.sink;
 
-import io.bookhook.sink.signing.MakeSignature;
-import io.bookhook.sink.signing.StandardWebhookSigner;
+import io.bookhook.schemas.signing.MakeSignature;
+import io.bookhook.schemas.signing.StandardWebhookSigner;
 import okhttp3.Request;
 
 /** Adds the signature headers the {@link SignatureMode} asks for; the body bytes signed are the bytes sent. */

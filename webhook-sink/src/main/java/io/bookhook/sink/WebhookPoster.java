@@ -1,7 +1,7 @@
 package io.bookhook.sink;
 
-import io.bookhook.sink.signing.MakeSignature;
-import io.bookhook.sink.signing.StandardWebhookSigner;
+import io.bookhook.schemas.signing.MakeSignature;
+import io.bookhook.schemas.signing.StandardWebhookSigner;
 import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
-import io.bookhook.sink.mockreceiver.MockReceiver;
-import io.bookhook.sink.mockreceiver.MockReceiverConfig;
+import io.bookhook.mockreceiver.MockReceiver;
+import io.bookhook.mockreceiver.MockReceiverConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;

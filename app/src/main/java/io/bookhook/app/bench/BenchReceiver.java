@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.app.bench.LatencyLog.EventKind;
 import io.bookhook.schemas.Json;
-import io.bookhook.sink.signing.MakeSignature;
+import io.bookhook.schemas.signing.MakeSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -52,7 +52,7 @@ public final class RawCeiling {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest request = HttpRequest.newBuilder(receiver.rawUrl())
                     .header("Content-Type", "application/json")
-                    .header(io.bookhook.sink.signing.MakeSignature.HEADER, receiver.signature().sign(body))
+                    .header(io.bookhook.schemas.signing.MakeSignature.HEADER, receiver.signature().sign(body))
                     .header("X-Idempotency-Key", "appointment:0:created")
                     .header("X-Delivery-Attempt", "1")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bookhook.app.bench.LatencyLog.Answer;
 import io.bookhook.app.bench.LatencyLog.EventKind;
-import io.bookhook.sink.signing.MakeSignature;
+import io.bookhook.schemas.signing.MakeSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

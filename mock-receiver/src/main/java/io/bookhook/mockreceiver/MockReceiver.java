@@ -1,8 +1,7 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
 import com.sun.net.httpserver.HttpServer;
-import io.bookhook.sink.signing.MakeSignature;
-import io.bookhook.sink.signing.StandardWebhookVerifier;
+import io.bookhook.schemas.signing.MakeSignature;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.bookhook.sink.signing;
+package io.bookhook.schemas.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

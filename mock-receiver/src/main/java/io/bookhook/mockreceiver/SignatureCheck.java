@@ -1,9 +1,8 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
-import io.bookhook.sink.signing.MakeSignature;
-import io.bookhook.sink.signing.StandardWebhookSigner;
-import io.bookhook.sink.signing.StandardWebhookVerifier;
-import io.bookhook.sink.signing.WebhookSecret;
+import io.bookhook.schemas.signing.MakeSignature;
+import io.bookhook.schemas.signing.StandardWebhookSigner;
+import io.bookhook.schemas.signing.WebhookSecret;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

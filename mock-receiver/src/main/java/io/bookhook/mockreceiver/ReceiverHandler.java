@@ -1,4 +1,4 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

@@ -1,4 +1,4 @@
-package io.bookhook.sink.signing;
+package io.bookhook.schemas.signing;
 
 import java.util.Base64;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,4 +1,4 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
-package io.bookhook.sink.signing;
+package io.bookhook.mockreceiver;
 
+import io.bookhook.schemas.signing.StandardWebhookSigner;
+import io.bookhook.schemas.signing.WebhookSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;

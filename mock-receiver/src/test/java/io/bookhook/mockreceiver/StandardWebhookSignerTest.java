@@ -1,9 +1,11 @@
-package io.bookhook.sink.signing;
+package io.bookhook.mockreceiver;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bookhook.schemas.signing.StandardWebhookSigner;
+import io.bookhook.schemas.signing.WebhookSecret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

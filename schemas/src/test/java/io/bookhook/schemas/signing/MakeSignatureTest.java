@@ -1,4 +1,4 @@
-package io.bookhook.sink.signing;
+package io.bookhook.schemas.signing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

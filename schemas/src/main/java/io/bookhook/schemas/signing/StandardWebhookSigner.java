@@ -1,4 +1,4 @@
-package io.bookhook.sink.signing;
+package io.bookhook.schemas.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -49,7 +49,7 @@ public final class StandardWebhookSigner {
         return String.join(" ", parts);
     }
 
-    static byte[] hmac(WebhookSecret secret, byte[] prefix, byte[] body) {
+    public static byte[] hmac(WebhookSecret secret, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret.key());

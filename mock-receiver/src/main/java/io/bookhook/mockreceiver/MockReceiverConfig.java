@@ -1,6 +1,6 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
-import io.bookhook.sink.signing.WebhookSecret;
+import io.bookhook.schemas.signing.WebhookSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.bookhook.sink.mockreceiver;
+package io.bookhook.mockreceiver;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
