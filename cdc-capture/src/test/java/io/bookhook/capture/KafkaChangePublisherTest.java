@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What capture does with a change Kafka refuses, without a broker: the producer here refuses through the send's future,
- * as KafkaProducer does. That capture then keeps streaming on the real stack is {@link OversizedChangeTest}'s claim.
+ * as KafkaProducer does. That capture then keeps streaming on the real stack is {@link OversizedChangeIT}'s claim.
  */
 class KafkaChangePublisherTest {
 

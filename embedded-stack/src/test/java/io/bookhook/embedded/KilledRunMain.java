@@ -3,7 +3,7 @@ package io.bookhook.embedded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Child JVM for {@link StaleRunCleanerTest}: starts Postgres in a run dir, reports, then waits to be killed. */
+/** Child JVM for {@link StaleRunCleanerIT}: starts Postgres in a run dir, reports, then waits to be killed. */
 public final class KilledRunMain {
 
     static final String READY = "READY";
