@@ -30,7 +30,8 @@ public final class CapturePreflight {
             CapturePrivileges.check(connection, settings);
             HeartbeatTable.create(connection, settings.schema(), settings.heartbeatTable());
         } catch (SQLException e) {
-            throw new CaptureFailedException("cannot connect to Postgres " + pg + ": " + firstLine(e.getMessage()), e);
+            throw new CaptureFailedException("cannot connect to Postgres " + pg + ": "
+                    + PostgresTlsFailure.explain(e, pg).orElseGet(() -> firstLine(e.getMessage())), e);
         }
     }
 

@@ -25,6 +25,9 @@ final class DebeziumProperties {
         props.setProperty("database.dbname", pg.database());
         props.setProperty("database.user", pg.user());
         props.setProperty("database.password", pg.password());
+        // The same TLS as the preflight's JDBC connection: Debezium hands database.ssl* to pgjdbc for its replication
+        // connection too, so a server the preflight could verify is the one Debezium streams from.
+        pg.pgjdbcTlsProperties().forEach((name, value) -> props.setProperty("database." + name, value));
 
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", settings.slotName());

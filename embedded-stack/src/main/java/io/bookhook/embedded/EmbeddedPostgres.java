@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -45,10 +48,48 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public static EmbeddedPostgres start(Path workDir) {
+        return start(workDir, builder -> {
+        });
+    }
+
+    /**
+     * A server with TLS on, presenting {@code certificate} (its files are copied into the work dir), that refuses every
+     * TCP connection without TLS: a pg_hba.conf of {@code hostssl} lines only, replication included. A client that does
+     * not check the certificate ({@code sslmode=prefer}, as {@link #jdbcUrl()} leaves it) still connects.
+     */
+    public static EmbeddedPostgres startWithTls(Path workDir, PostgresTlsCertificates.ServerCertificate certificate) {
+        Path tlsDir = workDir.toAbsolutePath().resolve("tls");
+        Path certificateFile = tlsDir.resolve("server.crt");
+        Path keyFile = tlsDir.resolve("server.key");
+        Path hbaFile = tlsDir.resolve("pg_hba.conf");
+        try {
+            Files.createDirectories(tlsDir);
+            Files.copy(certificate.certificate(), certificateFile, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(certificate.privateKey(), keyFile, StandardCopyOption.REPLACE_EXISTING);
+            // Postgres refuses a key file that its group or others may read.
+            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(hbaFile, String.join("\n",
+                    "local all all trust",
+                    "hostssl all all 127.0.0.1/32 trust",
+                    "hostssl all all ::1/128 trust",
+                    "hostssl replication all 127.0.0.1/32 trust",
+                    "hostssl replication all ::1/128 trust",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the TLS files of embedded Postgres in " + tlsDir, e);
+        }
+        return start(workDir, builder -> builder
+                .setServerConfig("ssl", "on")
+                .setServerConfig("ssl_cert_file", certificateFile.toString())
+                .setServerConfig("ssl_key_file", keyFile.toString())
+                .setServerConfig("hba_file", hbaFile.toString()));
+    }
+
+    private static EmbeddedPostgres start(Path workDir, Consumer<io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder> extraConfig) {
         Path absolute = workDir.toAbsolutePath();
         try {
             Files.createDirectories(absolute);
-            io.zonky.test.db.postgres.embedded.EmbeddedPostgres zonky =
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder =
                     io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                             .setPort(FreePorts.pick())
                             .setDataDirectory(absolute.resolve(DATA_DIR))
@@ -64,9 +105,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                             .setServerConfig("max_wal_senders", "40")
                             // zonky defaults to off: a commit could then sit in WAL buffers for up to 200 ms,
                             // which distorts commit-to-event latency measurements.
-                            .setServerConfig("synchronous_commit", "on")
-                            .start();
-            EmbeddedPostgres postgres = new EmbeddedPostgres(zonky, absolute);
+                            .setServerConfig("synchronous_commit", "on");
+            extraConfig.accept(builder);
+            EmbeddedPostgres postgres = new EmbeddedPostgres(builder.start(), absolute);
             LOG.info("Postgres serving at {}", postgres.jdbcUrl());
             return postgres;
         } catch (IOException e) {
