@@ -2,6 +2,7 @@ package io.bookhook.app;
 
 import io.bookhook.capture.CaptureSettings;
 import io.bookhook.capture.PostgresConnection;
+import io.bookhook.capture.PostgresTls;
 import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
@@ -209,7 +210,20 @@ final class BookhookSettings {
                 env.integer("BOOKHOOK_POSTGRES_PORT", 5432, 1, 65535),
                 env.required("BOOKHOOK_POSTGRES_DB"),
                 env.required("BOOKHOOK_POSTGRES_USER"),
-                env.required("BOOKHOOK_POSTGRES_PASSWORD"));
+                env.required("BOOKHOOK_POSTGRES_PASSWORD"),
+                postgresTls());
+    }
+
+    /** BOOKHOOK_POSTGRES_SSLMODE, by default prefer (what pgjdbc and Debezium did before it existed), and its certificate files. */
+    private PostgresTls postgresTls() {
+        try {
+            return PostgresTls.of(env.string(PostgresTls.SSLMODE_SETTING, PostgresTls.DEFAULT.mode().value()),
+                    env.optional(PostgresTls.SSLROOTCERT_SETTING).orElse(null), env.optional(PostgresTls.SSLCERT_SETTING).orElse(null),
+                    env.optional(PostgresTls.SSLKEY_SETTING).orElse(null));
+        } catch (IllegalArgumentException e) {
+            // The checks name the setting; file names are not secrets, and no file's content is read here.
+            throw new SettingsException(e.getMessage());
+        }
     }
 
     CaptureSettings capture() {
