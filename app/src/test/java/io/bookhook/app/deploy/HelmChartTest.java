@@ -219,6 +219,31 @@ class HelmChartTest {
     }
 
     @Test
+    void postgres_tls_settings_and_their_secret_reach_capture_alone() throws Exception {
+        Map<String, Object> sets = new LinkedHashMap<>(REQUIRED);
+        sets.put("postgres.sslmode", "verify-full");
+        sets.put("postgres.sslrootcert", "/etc/bookhook/postgres/ca.pem");
+        sets.put("postgres.tlsSecret", "booking-db-tls");
+        List<Map<String, Object>> documents = render(sets, null);
+
+        Map<String, Object> capture = container(deployment(documents, "capture"));
+        assertThat(environment(documents, capture)).containsEntry("BOOKHOOK_POSTGRES_SSLMODE", "verify-full")
+                .containsEntry("BOOKHOOK_POSTGRES_SSLROOTCERT", "/etc/bookhook/postgres/ca.pem")
+                .doesNotContainKeys("BOOKHOOK_POSTGRES_SSLCERT", "BOOKHOOK_POSTGRES_SSLKEY");
+        assertThat(list(capture.get("volumeMounts"))).anySatisfy(mount ->
+                assertThat(map(mount)).containsEntry("name", "postgres-tls").containsEntry("mountPath", "/etc/bookhook/postgres")
+                        .containsEntry("readOnly", true));
+        assertThat(list(at(deployment(documents, "capture"), "spec.template.spec.volumes"))).anySatisfy(volume ->
+                assertThat(at(map(volume), "secret.secretName")).isEqualTo("booking-db-tls"));
+        for (String stage : List.of("derive", "sink", "admin")) {
+            assertThat(list(container(deployment(documents, stage)).get("volumeMounts"))).as(stage)
+                    .noneSatisfy(mount -> assertThat(map(mount)).containsEntry("name", "postgres-tls"));
+        }
+        assertThat(environment(renderDefaults(), container(deployment(renderDefaults(), "capture"))))
+                .as("by default").containsEntry("BOOKHOOK_POSTGRES_SSLMODE", "prefer").doesNotContainKey("BOOKHOOK_POSTGRES_SSLROOTCERT");
+    }
+
+    @Test
     void the_record_limit_and_topic_retention_reach_every_stage_that_writes_to_kafka() throws Exception {
         List<Map<String, Object>> documents = renderProduction();
         for (String stage : List.of("capture", "derive", "sink")) {
