@@ -1,6 +1,5 @@
 package io.bookhook.derive;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.EventHeaders;
@@ -17,7 +16,6 @@ import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -63,8 +61,6 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private final int maxRecordBytes;
     private final Serializer<AppointmentState> stateBytes = JsonSerde.of(AppointmentState.class).serializer();
     private final Serializer<PendingEvent.Queue> queueBytes = JsonSerde.of(PendingEvent.Queue.class).serializer();
-    /** Where the next retention sweep starts; null: at the first appointment. */
-    private String sweepFrom;
 
     AppointmentDeriver(TableMapping mapping, Duration grace, DeriveMetrics metrics) {
         this(mapping, grace, Duration.ZERO, OversizedEventGuard.DEFAULT_MAX_REQUEST_SIZE, metrics);
@@ -95,7 +91,8 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         }
         scheduleRecheck();
         if (!stateRetention.isZero()) {
-            context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+            StateRetentionSweep sweep = new StateRetentionSweep(states, stateRetention, waitingAppointments::contains, metrics);
+            context.schedule(SWEEP_EVERY, PunctuationType.WALL_CLOCK_TIME, sweep::sweep);
         }
     }
 
@@ -144,34 +141,11 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         if (changed == null) {
             throw new BadChangeException("change of " + mapping.appointmentTable() + " has no row after it");
         }
-        String id = textOf(changed, mapping.appointmentIdColumn());
-        if (id == null) {
-            throw new BadChangeException("appointment row has no " + mapping.appointmentIdColumn());
-        }
-        if (id.isBlank() || id.contains(":")) {
-            throw new BadChangeException("appointment " + mapping.appointmentIdColumn() + " '" + id + "' cannot be part of an idempotency key"
-                    + " (appointment:{id}:{event_type}): it must be non-blank and free of ':'");
-        }
-        JsonNode idValue = changed.get(mapping.appointmentIdColumn());
-        if (!idValue.isTextual() && !idValue.isIntegralNumber()) {
-            // The payload's id is an integer or a string (the event schema): a numeric key with a fraction is neither.
-            throw new BadChangeException("appointment " + mapping.appointmentIdColumn() + " " + id + " is a " + idValue.getNodeType().name()
-                    .toLowerCase(Locale.ROOT) + (idValue.isNumber() ? " with a fraction" : "")
-                    + ": an appointment id must be an integer or a string");
-        }
-        List<String> absent = mapping.requiredAppointmentColumns().stream().filter(column -> !changed.has(column)).toList();
-        if (!absent.isEmpty()) {
-            // A null is a value (no stylist); an absent column is a schema change: dropped or renamed in Postgres.
-            throw new BadChangeException.MissingColumns("appointment " + id + "'s row has no column " + String.join(", ", absent)
-                    + " (dropped or renamed in " + mapping.appointmentTable() + "?): the table mapping needs it");
-        }
-        String status = textOf(changed, mapping.statusColumn());
-        if (status == null) {
-            throw new BadChangeException("appointment " + id + " has a null " + mapping.statusColumn());
-        }
+        AppointmentRow checked = AppointmentRow.of(changed, mapping);
+        String id = checked.id();
         AppointmentState state = Optional.ofNullable(states.get(id)).orElseGet(AppointmentState::empty);
         ObjectNode row = state.complete(changed);
-        DeriveRules.Outcome outcome = rules.apply(change.op(), status, state.derived());
+        DeriveRules.Outcome outcome = rules.apply(change.op(), checked.status(), state.derived());
         long now = context.currentSystemTimeMs();
         AppointmentState next = new AppointmentState(outcome.derived(), row, now);
         List<PendingEvent> queue = new ArrayList<>(waitingAppointments.contains(id) ? queueOf(id) : List.of());
@@ -207,42 +181,9 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
      * the id of a deleted row, so nothing can need that state again.
      */
     private void forget(ObjectNode before) {
-        String id = before == null ? null : textOf(before, mapping.appointmentIdColumn());
+        String id = before == null ? null : AppointmentRow.idOf(before, mapping);
         if (id != null && states.delete(id) != null) {
             metrics.stateDropped("deleted");
-        }
-    }
-
-    /**
-     * Drops the state of appointments derive has not seen a change of for {@link #stateRetention} and that have no
-     * event waiting, {@link #SWEEP_BATCH} states per run, going round the store. A later change of such an appointment
-     * is derived as if it were the first one derive saw of it (see the README).
-     */
-    private void sweep(long now) {
-        List<String> expired = new ArrayList<>();
-        List<KeyValue<String, AppointmentState>> unstamped = new ArrayList<>();
-        int seen = 0;
-        String last = null;
-        try (KeyValueIterator<String, AppointmentState> all = states.range(sweepFrom, null)) {
-            while (all.hasNext() && seen < SWEEP_BATCH) {
-                KeyValue<String, AppointmentState> entry = all.next();
-                seen++;
-                last = entry.key;
-                AppointmentState state = entry.value;
-                if (state.lastSeenMillis() == 0) {
-                    unstamped.add(entry); // from before the time was kept: its retention starts now
-                } else if (now - state.lastSeenMillis() >= stateRetention.toMillis() && !waitingAppointments.contains(entry.key)) {
-                    expired.add(entry.key);
-                }
-            }
-            sweepFrom = all.hasNext() ? last + '\0' : null;
-        }
-        for (String id : expired) {
-            states.delete(id);
-            metrics.stateDropped("retention");
-        }
-        for (KeyValue<String, AppointmentState> entry : unstamped) {
-            states.put(entry.key, new AppointmentState(entry.value.derived(), entry.value.row(), now));
         }
     }
 
@@ -287,10 +228,5 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
     private List<PendingEvent> queueOf(String appointmentId) {
         PendingEvent.Queue queue = pending.get(appointmentId);
         return queue == null ? List.of() : queue.events();
-    }
-
-    private static String textOf(ObjectNode row, String column) {
-        JsonNode value = row.get(column);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }
