@@ -1,21 +1,11 @@
 package io.bookhook.app;
 
 import io.bookhook.runtime.MeterRegistries;
-import io.bookhook.app.bench.BenchMonitor;
 import io.bookhook.app.bench.BenchOptions;
 import io.bookhook.app.bench.BenchReceiver;
-import io.bookhook.app.bench.BenchReport;
-import io.bookhook.app.bench.BenchResult;
-import io.bookhook.app.bench.LatencyChart;
 import io.bookhook.app.bench.LatencyLog;
-import io.bookhook.app.bench.ProcessMemory;
-import io.bookhook.app.bench.RawCeiling;
-import io.bookhook.app.bench.ReceivedCsv;
-import io.bookhook.app.bench.RowPhases;
 import io.bookhook.app.bench.RowWriter;
-import io.bookhook.app.bench.RunAnalysis;
 import io.bookhook.app.bench.SlotLag;
-import io.bookhook.app.bench.SpanBreakdown;
 import io.bookhook.capture.PostgresConnection;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.embedded.EmbeddedStack;
@@ -33,17 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,7 +48,6 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
     static final String BENCH_SECRET = "bookhook-bench-secret";
-    private static final int BACKLOG_ROWS_PER_TRANSACTION = 1_000;
     private static final DateTimeFormatter OUT_DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     private final Map<String, String> environment;
@@ -183,148 +166,10 @@ final class BenchCommand implements Callable<Integer> {
                     BenchReceiver receiver, Pipeline pipeline, PrometheusMeterRegistry registry, Path dir, PrintStream stdout)
             throws Exception {
         String startedAt = Instant.now().toString();
-        LatencyLog log = receiver.log();
-        RowPhases phases = rows.phases();
         SlotLag slotLag = openSlotLag(postgres, settings.capture().slotName(), stdout);
-        List<BenchResult.HeapPoint> heap = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        Map<String, List<SpanBreakdown.Span>> breakdown = new LinkedHashMap<>();
-        BenchMonitor monitor = BenchMonitor.start(stdout, log, rows::transactions, slotLag);
-        RowWriter.Paced paced;
-        RowWriter.Backlog backlogDone = null;
-        RawCeiling.Result ceiling = null;
-        String ceilingProblem = null;
-        int missingPaced;
-        int missingBacklog = 0;
-        try {
-            stdout.println();
-            stdout.printf(Locale.ROOT, "Paced: %d single-row transactions/s (%,d appointments, each booked, then confirmed) for %s "
-                    + "(warm-up: the first %s)%n", options.rate(), options.pacedAppointments(), seconds(options.duration()),
-                    seconds(options.warmup()));
-            monitor.phase(options.warmup().isZero() ? "paced" : "warm-up");
-            if (!options.warmup().isZero()) {
-                monitor.phaseAfter(options.warmup(), "paced");
-            }
-            SpanBreakdown.Snapshot pacedStart = SpanBreakdown.snapshot(registry);
-            CompletableFuture<SpanBreakdown.Snapshot> warmupEnd = CompletableFuture.supplyAsync(() -> SpanBreakdown.snapshot(registry),
-                    CompletableFuture.delayedExecutor(options.warmup().toNanos(), TimeUnit.NANOSECONDS));
-            paced = rows.paced(options.rate(), options.duration(), options.warmup());
-            if (paced.transactions() < paced.scheduled()) {
-                stdout.printf(Locale.ROOT, "  the database took %,d of %,d transactions in time: %.1f/s%n", paced.transactions(),
-                        paced.scheduled(), paced.achievedPerSecond());
-            }
-            monitor.phase("draining");
-            missingPaced = await(log, phases.pacedWebhooks(), options.drainTimeout(), pipeline, failures);
-            SpanBreakdown.Snapshot pacedEnd = SpanBreakdown.snapshot(registry);
-            breakdown.put("warm-up", SpanBreakdown.between(pacedStart, warmupEnd.join()));
-            breakdown.put("steady", SpanBreakdown.between(warmupEnd.join(), pacedEnd));
-            heap.add(heapPoint("paced", log));
-            if (missingPaced > 0 || !failures.isEmpty()) {
-                stdout.println("Backlog skipped: the paced phase's webhooks did not all arrive");
-            } else if (options.backlog() > 0) {
-                stdout.printf(Locale.ROOT, "Backlog: %,d appointments booked, then confirmed, %,d per transaction, as fast as the "
-                        + "database takes them%n", options.backlog(), BACKLOG_ROWS_PER_TRANSACTION);
-                monitor.phase("backlog");
-                backlogDone = rows.backlog(options.backlog(), BACKLOG_ROWS_PER_TRANSACTION);
-                missingBacklog = await(log, phases.backlogWebhooks(), options.drainTimeout(), pipeline, failures);
-                breakdown.put("backlog", SpanBreakdown.between(pacedEnd, SpanBreakdown.snapshot(registry)));
-                heap.add(heapPoint("backlog", log));
-            }
-            Optional<byte[]> body = receiver.sampleBody();
-            if (body.isPresent()) {
-                stdout.printf(Locale.ROOT, "Raw HTTP ceiling: a delivered webhook's body POSTed again to the same receiver, answering "
-                        + "at once, 4 then 16 in flight, %s each%n", seconds(options.ceilingDuration()));
-                monitor.phase("ceiling");
-                try {
-                    ceiling = RawCeiling.measure(receiver, body.get(), options.ceilingDuration());
-                } catch (Exception e) {
-                    ceilingProblem = OneLineErrors.describe(e);
-                }
-            } else {
-                ceilingProblem = "no webhook was delivered, so there is no body to post";
-            }
-        } finally {
-            monitor.close();
-        }
-
-        RunAnalysis.Figures figures = RunAnalysis.analyze(log::forEach, phases);
-        BenchResult result = new BenchResult(options, startedAt, figures, paced, backlogDone, missingPaced, missingBacklog, heap,
-                ceiling, ceilingProblem, ProcessMemory.peakRssBytes(), monitor.samples(), monitor.maxSlotLag(), monitor.lastSlotLag(),
-                receiver.badSignatures(), log.firstDeliveries(), log.offHeapBytes(), breakdown);
+        BenchPhases.Outcome outcome = new BenchPhases(options, rows, receiver, pipeline, registry, stdout).run(startedAt, slotLag);
         closeQuietly(slotLag);
-
-        Map<String, String> files = new LinkedHashMap<>();
-        Path json = dir.resolve("bench.json");
-        Path csv = dir.resolve("received.csv");
-        Path chart = dir.resolve("latency.png");
-        files.put("json", json.toString());
-        files.put("csv", csv.toString());
-        ReceivedCsv.write(csv, log, phases);
-        String chartProblem = null;
-        try {
-            LatencyChart.writePng(chart, figures.seconds(), boundaries(options, figures, phases));
-            files.put("chart", chart.toString());
-        } catch (Exception | LinkageError e) {
-            chartProblem = OneLineErrors.describe(e);
-        }
-        files.put("log", dir.resolve("bookhook.log").toString());
-        BenchReport.writeJson(json, BenchReport.json(result, files));
-
-        stdout.println();
-        stdout.print(BenchReport.table(result));
-        stdout.println();
-        failures.forEach(failure -> stdout.println("pipeline failed: " + failure));
-        if (monitor.slotLagProblem() != null) {
-            stdout.println("the slot lag could not be read: " + monitor.slotLagProblem());
-        }
-        if (result.missing() > 0) {
-            stdout.printf(Locale.ROOT, "%,d webhooks went missing (%,d paced, %,d backlog) within --drain-timeout %s%n", result.missing(),
-                    result.missingPaced(), result.missingBacklog(), seconds(options.drainTimeout()));
-        }
-        stdout.println("figures (JSON): " + json);
-        stdout.println("every answer of the receiver (CSV): " + csv);
-        stdout.println(chartProblem == null ? "latency chart: " + chart : "the latency chart was not written: " + chartProblem);
-        return failures.isEmpty() && result.missing() == 0 ? 0 : OneLineErrors.FAILURE;
-    }
-
-    /**
-     * Waits until every webhook whose bit is set has been delivered, the timeout runs out or the sink stops; returns how
-     * many are missing.
-     */
-    private static int await(LatencyLog log, BitSet expected, Duration timeout, Pipeline pipeline, List<String> failures)
-            throws InterruptedException {
-        int total = expected.cardinality();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (log.deliveredAmong(expected) < total && System.nanoTime() < deadline) {
-            if (pipeline.sink() != null && pipeline.sink().stopped().isDone()) {
-                failures.add("the sink stopped (see the log)");
-                break;
-            }
-            Thread.sleep(50);
-        }
-        return total - log.deliveredAmong(expected);
-    }
-
-    private static String seconds(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-    }
-
-    private static BenchResult.HeapPoint heapPoint(String after, LatencyLog log) {
-        long delivered = log.firstDeliveries();
-        return new BenchResult.HeapPoint(after, ProcessMemory.heapAfterGcBytes(), delivered);
-    }
-
-    /** The phase boundaries drawn on the chart, in seconds of the run. */
-    private static Map<String, Double> boundaries(BenchOptions options, RunAnalysis.Figures figures, RowPhases phases) {
-        Map<String, Double> lines = new LinkedHashMap<>();
-        if (!options.warmup().isZero()) {
-            lines.put("warm-up ends", options.warmup().toMillis() / 1000.0);
-        }
-        lines.put("paced ends", options.duration().toMillis() / 1000.0);
-        if (figures.drain().webhooks() > 0) {
-            lines.put("backlog starts", (figures.drain().firstCommitMs() - phases.pacedStartMs()) / 1000.0);
-        }
-        return lines;
+        return BenchOutputs.write(dir, options, outcome, receiver.log(), rows.phases(), stdout);
     }
 
     private static SlotLag openSlotLag(PostgresConnection postgres, String slotName, PrintStream stdout) {

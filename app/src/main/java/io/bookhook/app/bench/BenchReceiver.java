@@ -1,12 +1,8 @@
 package io.bookhook.app.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.app.bench.LatencyLog.EventKind;
-import io.bookhook.schemas.Json;
 import io.bookhook.schemas.signing.MakeSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,8 +43,6 @@ public final class BenchReceiver implements AutoCloseable {
     private static final String WEBHOOK_PATH = "/webhook";
     private static final String RAW_PATH = "/raw";
     private static final int MAX_BODY_BYTES = 1 << 20;
-    private static final String KEY_PREFIX = "appointment:";
-    private static final JsonFactory JSON = Json.mapper().getFactory();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -142,11 +135,11 @@ public final class BenchReceiver implements AutoCloseable {
             return;
         }
         boolean signed = signature.verify(body, exchange.getRequestHeaders().getFirst(MakeSignature.HEADER));
-        long occurredAt = occurredAt(body);
+        long occurredAt = WebhookFields.occurredAt(body);
         String key = exchange.getRequestHeaders().getFirst("X-Idempotency-Key");
-        long appointmentId = appointmentId(key);
-        EventKind kind = kind(key);
-        int attempt = attempt(exchange.getRequestHeaders().getFirst("X-Delivery-Attempt"));
+        long appointmentId = WebhookFields.appointmentId(key);
+        EventKind kind = WebhookFields.kind(key);
+        int attempt = WebhookFields.attempt(exchange.getRequestHeaders().getFirst("X-Delivery-Attempt"));
         int status = !signed ? 401 : ThreadLocalRandom.current().nextDouble() < failureRate ? 500 : 200;
         if (!signed) {
             badSignatures.incrementAndGet();
@@ -179,56 +172,6 @@ public final class BenchReceiver implements AutoCloseable {
             timer.schedule(answer, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             exchange.close();
-        }
-    }
-
-    /** The body's {@code occurred_at} in epoch ms, read with a streaming parser that stops there. */
-    static long occurredAt(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return LatencyLog.UNKNOWN_TIME;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("occurred_at".equals(name) && value == JsonToken.VALUE_STRING) {
-                    return Instant.parse(parser.getText()).toEpochMilli();
-                }
-                parser.skipChildren();
-            }
-            return LatencyLog.UNKNOWN_TIME;
-        } catch (IOException | RuntimeException unreadable) {
-            return LatencyLog.UNKNOWN_TIME;
-        }
-    }
-
-    static long appointmentId(String key) {
-        if (key == null || !key.startsWith(KEY_PREFIX)) {
-            return LatencyLog.UNKNOWN_ID;
-        }
-        int lastColon = key.lastIndexOf(':');
-        try {
-            return lastColon <= KEY_PREFIX.length() ? LatencyLog.UNKNOWN_ID : Long.parseLong(key.substring(KEY_PREFIX.length(), lastColon));
-        } catch (NumberFormatException notNumeric) {
-            return LatencyLog.UNKNOWN_ID;
-        }
-    }
-
-    static EventKind kind(String key) {
-        if (key == null) {
-            return EventKind.UNKNOWN;
-        }
-        if (key.endsWith(":created")) {
-            return EventKind.CREATED;
-        }
-        return key.endsWith(":confirmed") ? EventKind.CONFIRMED : EventKind.UNKNOWN;
-    }
-
-    private static int attempt(String header) {
-        try {
-            return header == null ? 0 : Integer.parseInt(header.strip());
-        } catch (NumberFormatException malformed) {
-            return 0;
         }
     }
 

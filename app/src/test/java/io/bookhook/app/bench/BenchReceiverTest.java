@@ -120,12 +120,12 @@ class BenchReceiverTest {
 
     @Test
     void keys_and_bodies_it_cannot_read_are_recorded_as_unknown() {
-        assertThat(BenchReceiver.appointmentId("appointment:17:confirmed")).isEqualTo(17);
-        assertThat(BenchReceiver.kind("appointment:17:confirmed")).isEqualTo(EventKind.CONFIRMED);
-        assertThat(BenchReceiver.appointmentId("appointment:abc:created")).isEqualTo(LatencyLog.UNKNOWN_ID);
-        assertThat(BenchReceiver.appointmentId(null)).isEqualTo(LatencyLog.UNKNOWN_ID);
-        assertThat(BenchReceiver.kind("appointment:1:cancelled")).isEqualTo(EventKind.UNKNOWN);
-        assertThat(BenchReceiver.occurredAt("not json".getBytes(StandardCharsets.UTF_8))).isEqualTo(LatencyLog.UNKNOWN_TIME);
-        assertThat(BenchReceiver.occurredAt("{\"occurred_at\":12}".getBytes(StandardCharsets.UTF_8))).isEqualTo(LatencyLog.UNKNOWN_TIME);
+        assertThat(WebhookFields.appointmentId("appointment:17:confirmed")).isEqualTo(17);
+        assertThat(WebhookFields.kind("appointment:17:confirmed")).isEqualTo(EventKind.CONFIRMED);
+        assertThat(WebhookFields.appointmentId("appointment:abc:created")).isEqualTo(LatencyLog.UNKNOWN_ID);
+        assertThat(WebhookFields.appointmentId(null)).isEqualTo(LatencyLog.UNKNOWN_ID);
+        assertThat(WebhookFields.kind("appointment:1:cancelled")).isEqualTo(EventKind.UNKNOWN);
+        assertThat(WebhookFields.occurredAt("not json".getBytes(StandardCharsets.UTF_8))).isEqualTo(LatencyLog.UNKNOWN_TIME);
+        assertThat(WebhookFields.occurredAt("{\"occurred_at\":12}".getBytes(StandardCharsets.UTF_8))).isEqualTo(LatencyLog.UNKNOWN_TIME);
     }
 }

@@ -66,7 +66,7 @@ class BenchReportTest {
         Path csv = dir.resolve("received.csv");
         int lines = ReceivedCsv.write(csv, log, phases);
         Path jsonFile = dir.resolve("bench.json");
-        BenchReport.writeJson(jsonFile, BenchReport.json(result, Map.of("csv", csv.toString())));
+        BenchJson.write(jsonFile, BenchJson.of(result, Map.of("csv", csv.toString())));
         JsonNode json = Json.mapper().readTree(jsonFile.toFile());
         List<String> csvLines = Files.readAllLines(csv);
 
