@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Endpoint health.</b> Each endpoint's circuit breaker lets deliveries wait without spending attempts while
  *   it is open; one probe goes out per interval; when it closes, waiting retries of that endpoint go at once.</li>
  *   <li><b>One endpoint never holds back another.</b> With several endpoints, each holds at most its share of memory
- *   ({@link #window}); past it, its new deliveries are parked in the delivery index only (spilled) and read back in
+ *   ({@link EndpointQueues#window}); past it, its new deliveries are parked in the delivery index only (spilled) and read back in
  *   the order they were made as it drains, so an endpoint down for an hour neither fills memory nor pins offsets.</li>
  * </ul>
  */
