@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
@@ -34,17 +35,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path workDir;
     private final Properties brokerProperties;
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path workDir, Properties brokerProperties, int brokerPort) {
+    private EmbeddedKafka(Path workDir, Properties brokerProperties, int brokerPort, Integer saslSslPort) {
         this.workDir = workDir;
         this.brokerProperties = brokerProperties;
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
+        this.saslSslBootstrapServers = saslSslPort == null ? null : "127.0.0.1:" + saslSslPort;
     }
 
     /** Formats fresh storage under {@code workDir} and starts the broker; returns once it serves requests. */
     public static EmbeddedKafka start(Path workDir) {
+        return start(workDir, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, with a second client listener that needs TLS and SCRAM-SHA-512 (see {@link
+     * #saslSslBootstrapServers()}); its user is created before the broker starts. {@link #bootstrapServers()} and
+     * {@link #admin()} keep using the PLAINTEXT listener, which the broker also uses itself, to set a test up.
+     */
+    public static EmbeddedKafka startWithSaslSsl(Path workDir, SaslSslListener listener) {
+        return start(workDir, Objects.requireNonNull(listener, "listener"));
+    }
+
+    private static EmbeddedKafka start(Path workDir, SaslSslListener saslSsl) {
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -56,14 +72,32 @@ public final class EmbeddedKafka implements AutoCloseable {
             controllerPort = FreePorts.pick();
         }
         Properties props = KafkaBrokerProperties.singleNode(workDir.resolve("logs"), brokerPort, controllerPort);
-        KafkaStorageFormatter.format(workDir.resolve("server.properties"), props, Uuid.randomUuid().toString());
-        EmbeddedKafka kafka = new EmbeddedKafka(workDir, props, brokerPort);
+        Integer saslSslPort = null;
+        String[] formatArguments = {};
+        if (saslSsl != null) {
+            saslSslPort = FreePorts.pick();
+            while (saslSslPort == brokerPort || saslSslPort == controllerPort) {
+                saslSslPort = FreePorts.pick();
+            }
+            props = KafkaBrokerProperties.withSaslSsl(props, saslSslPort, saslSsl);
+            formatArguments = new String[] {"--add-scram", saslSsl.addScramArgument()};
+        }
+        KafkaStorageFormatter.format(workDir.resolve("server.properties"), props, Uuid.randomUuid().toString(), formatArguments);
+        EmbeddedKafka kafka = new EmbeddedKafka(workDir, props, brokerPort, saslSslPort);
         kafka.restart();
         return kafka;
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The listener that needs TLS and SCRAM-SHA-512, on a broker started with {@link #startWithSaslSsl}. */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " was started without a SASL_SSL listener");
+        }
+        return saslSslBootstrapServers;
     }
 
     public Path workDir() {

@@ -1,6 +1,7 @@
 package io.bookhook.embedded;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 
 /** Broker properties for a single-node KRaft cluster (broker and controller in one process). */
@@ -48,6 +49,29 @@ final class KafkaBrokerProperties {
         // in tests (Debezium offsets, Streams changelogs) are tiny.
         p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         p.setProperty("log.cleaner.threads", "1");
+        return p;
+    }
+
+    /**
+     * Adds a client listener that needs TLS and SCRAM-SHA-512 on {@code port}. The controller and the broker's own
+     * PLAINTEXT listener stay as they are: only what a client reaches through this port is secured.
+     */
+    static Properties withSaslSsl(Properties plain, int port, SaslSslListener listener) {
+        Properties p = new Properties();
+        p.putAll(plain);
+        String address = SaslSslListener.NAME + "://127.0.0.1:" + port;
+        p.setProperty("listeners", plain.getProperty("listeners") + "," + address);
+        p.setProperty("advertised.listeners", plain.getProperty("advertised.listeners") + "," + address);
+        p.setProperty("listener.security.protocol.map", plain.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        p.setProperty("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
+        String prefix = "listener.name." + SaslSslListener.NAME.toLowerCase(Locale.ROOT) + ".";
+        // The server side of SCRAM reads the credentials from the cluster metadata (see KafkaStorageFormatter): no user in here.
+        p.setProperty(prefix + SaslSslListener.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.setProperty(prefix + "ssl.keystore.location", listener.certificates().keyStore().toAbsolutePath().toString());
+        p.setProperty(prefix + "ssl.keystore.password", listener.certificates().password());
+        p.setProperty(prefix + "ssl.key.password", listener.certificates().password());
+        p.setProperty(prefix + "ssl.keystore.type", TestCertificates.STORE_TYPE);
         return p;
     }
 }

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import kafka.tools.StorageTool;
 import org.slf4j.Logger;
@@ -21,14 +23,16 @@ final class KafkaStorageFormatter {
     private KafkaStorageFormatter() {
     }
 
-    static void format(Path propertiesFile, Properties brokerProperties, String clusterId) {
+    static void format(Path propertiesFile, Properties brokerProperties, String clusterId, String... extraArguments) {
         try (OutputStream out = Files.newOutputStream(propertiesFile)) {
             brokerProperties.store(out, "single-node KRaft broker written by EmbeddedKafka");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + propertiesFile, e);
         }
         // A static quorum (controller.quorum.voters) needs neither --standalone nor --initial-controllers.
-        String[] args = {"format", "--cluster-id", clusterId, "--config", propertiesFile.toString()};
+        List<String> arguments = new ArrayList<>(List.of("format", "--cluster-id", clusterId, "--config", propertiesFile.toString()));
+        arguments.addAll(List.of(extraArguments));
+        String[] args = arguments.toArray(String[]::new);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
