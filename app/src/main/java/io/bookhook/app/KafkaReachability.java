@@ -10,16 +10,22 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.slf4j.LoggerFactory;
 
 /**
  * The first thing a stage does with Kafka: one cluster description within {@code BOOKHOOK_KAFKA_CONNECT_TIMEOUT}.
  * Left to themselves the clients retry for ever and log "Connection to node -1 could not be established" every
- * second; this stops the stage with one line naming the servers and the two settings instead.
+ * second; this stops the stage with one line naming the servers and the two settings instead. A broker that refuses
+ * the TLS handshake or the SASL login is named as such, with the settings to look at.
  */
 final class KafkaReachability {
 
     static final String SERVERS_SETTING = Env.KAFKA_PREFIX + "BOOTSTRAP_SERVERS";
+    static final String JAAS_SETTING = Env.KAFKA_PREFIX + "SASL_JAAS_CONFIG";
+    static final String MECHANISM_SETTING = Env.KAFKA_PREFIX + "SASL_MECHANISM";
+    static final String TRUST_STORE_SETTING = Env.KAFKA_PREFIX + "SSL_TRUSTSTORE_LOCATION";
 
     private KafkaReachability() {
     }
@@ -34,11 +40,11 @@ final class KafkaReachability {
         config.put("default.api.timeout.ms", timeoutMs);
         config.put("reconnect.backoff.max.ms", 1000);
         config.putIfAbsent("client.id", "bookhook-reachability");
-        // While we wait, the client's reconnect warnings would only repeat what the one line below says.
+        // While we wait, the client's reconnect warnings and its log of a failed login would only repeat what the one line below says.
         ch.qos.logback.classic.Logger clients = LoggerFactory.getLogger("org.apache.kafka.clients") instanceof ch.qos.logback.classic.Logger l ? l : null;
         Level before = clients == null ? null : clients.getLevel();
         if (clients != null) {
-            clients.setLevel(Level.ERROR);
+            clients.setLevel(Level.OFF);
         }
         Admin admin = null;
         try {
@@ -50,6 +56,16 @@ final class KafkaReachability {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw new PreflightException(unreachable, e.getCause());
+            }
+            if (e.getCause() instanceof SslAuthenticationException) {
+                // Kafka's own message is "SSL handshake failed"; the JDK's reason (an unknown CA, a name not in the certificate) is the root.
+                throw new PreflightException("the TLS handshake with Kafka at " + servers + " failed: " + OneLineErrors.describe(e.getCause()) + " ("
+                        + TRUST_STORE_SETTING + " and the other " + Env.KAFKA_PREFIX + "SSL_* settings)", e.getCause());
+            }
+            if (e.getCause() instanceof AuthenticationException) {
+                // Kafka's message names the mechanism and never the password; the JAAS config holds the user and the password.
+                throw new PreflightException("Kafka at " + servers + " refused bookhook's login: " + e.getCause().getMessage() + " ("
+                        + JAAS_SETTING + ", " + MECHANISM_SETTING + ")", e.getCause());
             }
             throw new PreflightException("Kafka at " + servers + " refused bookhook: " + OneLineErrors.describe(e.getCause()) + " ("
                     + SERVERS_SETTING + " and the other " + Env.KAFKA_PREFIX + "* settings)", e.getCause());
