@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import io.bookhook.app.KafkaSaslSslVariables;
 import io.bookhook.app.StageSettingsProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -241,6 +242,46 @@ class HelmChartTest {
         }
         assertThat(environment(renderDefaults(), container(deployment(renderDefaults(), "capture"))))
                 .as("by default").containsEntry("BOOKHOOK_POSTGRES_SSLMODE", "prefer").doesNotContainKey("BOOKHOOK_POSTGRES_SSLROOTCERT");
+    }
+
+    @Test
+    void tls_and_sasl_values_give_every_stage_exactly_the_kafka_variables_the_sasl_ssl_test_runs_with() throws Exception {
+        Path values = Path.of(Objects.requireNonNull(HelmChartTest.class.getResource("helm-values-kafka-sasl-ssl.yaml")).toURI());
+        List<Map<String, Object>> documents = render(Map.of(), values);
+        assertThat(problems(documents, "helm-values-kafka-sasl-ssl.yaml:")).isEmpty();
+        Map<String, String> secretRefs = Map.of("BOOKHOOK_KAFKA_SASL_JAAS_CONFIG", "kafka-client/jaas",
+                "BOOKHOOK_KAFKA_SSL_TRUSTSTORE_PASSWORD", "kafka-client/truststore-password");
+        assertThat(secretRefs.keySet()).isEqualTo(KafkaSaslSslVariables.SECRET);
+        for (String stage : STAGES) {
+            Map<String, Object> container = container(deployment(documents, stage));
+            Map<String, Map<String, Object>> kafkaEntries = new TreeMap<>();
+            for (Object item : list(container.get("env"))) {
+                String name = (String) map(item).get("name");
+                // bookhook's own settings under the prefix (the record limit), not Kafka client properties
+                if (name.startsWith("BOOKHOOK_KAFKA_") && !name.equals("BOOKHOOK_KAFKA_MAX_MESSAGE_BYTES")) {
+                    kafkaEntries.put(name, map(item));
+                }
+            }
+            assertThat(kafkaEntries.keySet()).as(stage).isEqualTo(KafkaSaslSslVariables.names());
+            kafkaEntries.forEach((name, entry) -> {
+                if (secretRefs.containsKey(name)) {
+                    Map<String, Object> ref = map(at(entry, "valueFrom.secretKeyRef"));
+                    assertThat(entry).as("%s in %s", name, stage).doesNotContainKey("value");
+                    assertThat(ref.get("name") + "/" + ref.get("key")).as("%s in %s", name, stage).isEqualTo(secretRefs.get(name));
+                } else {
+                    assertThat(entry).as("%s in %s", name, stage).containsKey("value").doesNotContainKey("valueFrom");
+                }
+            });
+            assertThat(kafkaEntries.get("BOOKHOOK_KAFKA_SECURITY_PROTOCOL")).containsEntry("value", "SASL_SSL");
+            assertThat(kafkaEntries.get("BOOKHOOK_KAFKA_SASL_MECHANISM")).containsEntry("value", "SCRAM-SHA-512");
+            assertThat(kafkaEntries.get("BOOKHOOK_KAFKA_SSL_TRUSTSTORE_TYPE")).containsEntry("value", "PKCS12");
+            // The trust store is where the chart mounts the tlsSecret.
+            assertThat(kafkaEntries.get("BOOKHOOK_KAFKA_SSL_TRUSTSTORE_LOCATION")).containsEntry("value", "/etc/bookhook/kafka/truststore.p12");
+            assertThat(list(container.get("volumeMounts"))).anySatisfy(mount ->
+                    assertThat(map(mount)).containsEntry("name", "kafka-tls").containsEntry("mountPath", "/etc/bookhook/kafka"));
+            assertThat(list(at(deployment(documents, stage), "spec.template.spec.volumes"))).anySatisfy(volume ->
+                    assertThat(at(map(volume), "secret.secretName")).isEqualTo("kafka-truststore"));
+        }
     }
 
     @Test
