@@ -1,19 +1,9 @@
 package io.bookhook.embedded;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Test certificates for a Postgres server with TLS: a certificate authority and server certificates it signs, made with
@@ -40,15 +30,15 @@ public final class PostgresTlsCertificates {
             Path request = dir.resolve(name + ".csr");
             Path certificate = dir.resolve(name + ".crt");
             Path privateKey = dir.resolve(name + ".key");
-            keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", VALIDITY_DAYS,
+            Keytool.run("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", VALIDITY_DAYS,
                     "-storetype", "PKCS12", "-keystore", serverStore.toString(), "-storepass", STORE_PASSWORD);
-            keytool("-certreq", "-alias", name, "-keystore", serverStore.toString(), "-storepass", STORE_PASSWORD,
+            Keytool.run("-certreq", "-alias", name, "-keystore", serverStore.toString(), "-storepass", STORE_PASSWORD,
                     "-file", request.toString());
-            keytool("-gencert", "-alias", name(), "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
+            Keytool.run("-gencert", "-alias", name(), "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
                     "-infile", request.toString(), "-outfile", certificate.toString(), "-rfc", "-validity", VALIDITY_DAYS,
                     "-ext", "SAN=" + String.join(",", subjectAlternativeNames),
                     "-ext", "KU=digitalSignature,keyAgreement", "-ext", "EKU=serverAuth");
-            writePrivateKey(serverStore, name, privateKey);
+            Keytool.writePrivateKeyPem(serverStore, STORE_PASSWORD, name, privateKey);
             return new ServerCertificate(certificate, privateKey);
         }
     }
@@ -66,49 +56,11 @@ public final class PostgresTlsCertificates {
         }
         Path keyStore = dir.resolve(name + ".p12");
         Path certificate = dir.resolve(name + ".crt");
-        keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", VALIDITY_DAYS,
+        Keytool.run("-genkeypair", "-alias", name, "-keyalg", "EC", "-dname", "CN=" + name, "-validity", VALIDITY_DAYS,
                 "-ext", "BC:c=ca:true", "-ext", "KU=keyCertSign,cRLSign",
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD);
-        keytool("-exportcert", "-rfc", "-alias", name, "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
+        Keytool.run("-exportcert", "-rfc", "-alias", name, "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
                 "-file", certificate.toString());
         return new Authority(name, certificate, keyStore);
-    }
-
-    /** keytool cannot export a private key: read it from the PKCS#12 store and write it as PEM. */
-    private static void writePrivateKey(Path store, String alias, Path target) {
-        try (InputStream in = Files.newInputStream(store)) {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, STORE_PASSWORD.toCharArray());
-            Key key = keyStore.getKey(alias, STORE_PASSWORD.toCharArray());
-            String pem = "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n";
-            Files.deleteIfExists(target);
-            Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(target, pem, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the private key " + target, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the private key of " + alias + " from " + store, e);
-        }
-    }
-
-    private static void keytool(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool " + arguments[0] + " failed: " + output.strip());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run keytool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running keytool", e);
-        }
     }
 }

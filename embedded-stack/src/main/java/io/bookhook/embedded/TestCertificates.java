@@ -1,20 +1,11 @@
 package io.bookhook.embedded;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away certificate authority and a server certificate it signed for {@code localhost} and {@code 127.0.0.1},
@@ -83,52 +74,9 @@ public final class TestCertificates {
         return password;
     }
 
-    /** The server's certificate chain and its unencrypted PKCS#8 private key as PEM files (the key readable by its owner only). */
-    public void writeServerPem(Path certificateChain, Path privateKey) {
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            KeyStore store = KeyStore.getInstance(STORE_TYPE);
-            store.load(in, password.toCharArray());
-            Key key = store.getKey(SERVER_ALIAS, password.toCharArray());
-            List<String> chain = new ArrayList<>();
-            for (Certificate certificate : store.getCertificateChain(SERVER_ALIAS)) {
-                chain.add(pem("CERTIFICATE", certificate.getEncoded()));
-            }
-            Files.writeString(certificateChain, String.join("", chain), StandardCharsets.US_ASCII);
-            Files.deleteIfExists(privateKey);
-            Files.createFile(privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(privateKey, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the server's PEM files", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the server key from " + keyStore, e);
-        }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
     private static void keytool(String password, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storetype", STORE_TYPE, "-storepass", password, "-keypass", password));
-        try {
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-            keytool.getOutputStream().close();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!keytool.waitFor(60, TimeUnit.SECONDS)) {
-                keytool.destroyForcibly();
-                throw new IllegalStateException("keytool " + args[0] + " did not finish within 60 s");
-            }
-            if (keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + args[0] + " exited with " + keytool.exitValue() + ": " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run keytool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running keytool", e);
-        }
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.addAll(List.of("-storetype", STORE_TYPE, "-storepass", password, "-keypass", password));
+        Keytool.run(arguments.toArray(String[]::new));
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The optional SASL_SSL listener: a client that trusts the test CA and knows the password gets in, and only that client. */
-class EmbeddedKafkaSaslSslTest {
+class EmbeddedKafkaSaslSslIT {
 
     private static Path runDir;
     private static TestCertificates certificates;
