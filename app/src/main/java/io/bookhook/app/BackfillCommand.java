@@ -29,8 +29,6 @@ import picocli.CommandLine.ParameterException;
                 "Exit codes: 0 written (or counted, with --dry-run), 1 Postgres or Kafka unreachable, 2 bad option or setting."})
 final class BackfillCommand extends OperatorCommand {
 
-    static final String TIME_COLUMN = "BOOKHOOK_COLUMN_CREATED_AT";
-
     @Option(names = "--since", required = true, paramLabel = "TIME",
             description = "First booking time included: 2026-11-27T09:00:00Z (or with an offset), 2026-11-27 (start of that day, UTC), "
                     + "or back from now: 90m, 24h, 2d.")
@@ -63,8 +61,8 @@ final class BackfillCommand extends OperatorCommand {
             throw OperatorException.invalid("--until " + to + " is not after --since " + from + ": the range is empty");
         }
         TableMapping mapping = settings.tableMapping();
-        String timeColumn = settings.env().string(TIME_COLUMN, "created_at");
-        String schema = settings.env().string("BOOKHOOK_POSTGRES_SCHEMA", "public");
+        String timeColumn = settings.createdAtColumn();
+        String schema = settings.postgresSchema();
         String range = timeColumn + " in [" + from + ", " + (to == null ? "now" : to.toString()) + ")";
         PrintWriter err = spec.commandLine().getErr();
         BackfillReader reader = new BackfillReader(settings, mapping, schema, timeColumn, from, to, chunkSize, err);

@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         stdout.println("bookhook bench");
         stdout.println("  logs of Kafka, Debezium and Postgres: " + logFile);
         if (new Env(environment).optional(SinkVariables.SECRET).isEmpty()) {
-            environment.put(SinkVariables.SECRET, BENCH_SECRET);
+            environment.put(SinkVariables.SECRET.name(), BENCH_SECRET);
         }
 
         boolean embedded = options.servers() == BenchOptions.Servers.EMBEDDED;
@@ -141,13 +141,13 @@ final class BenchCommand implements Callable<Integer> {
             });
             try (RowWriter rows = RowWriter.open(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
                 LatencyLog log = new LatencyLog(rows.phases().firstAppointmentId());
-                try (BenchReceiver receiver = BenchReceiver.start(environment.get(SinkVariables.SECRET), log, options.receiverLatency(),
+                try (BenchReceiver receiver = BenchReceiver.start(environment.get(SinkVariables.SECRET.name()), log, options.receiverLatency(),
                         options.failureRate())) {
                     progress.done("bench receiver at " + receiver.url() + " (answers after " + options.receiverLatency().toMillis()
                             + " ms, " + Math.round(options.failureRate() * 100) + "% 500)", Duration.ZERO);
-                    environment.put(SinkVariables.WEBHOOK_URL, receiver.url().toString());
+                    environment.put(SinkVariables.WEBHOOK_URL.name(), receiver.url().toString());
                     // The receiver is on loopback, which the sink refuses unless told otherwise.
-                    environment.put(SinkVariables.ALLOW_PRIVATE_TARGETS, "true");
+                    environment.put(SinkVariables.ALLOW_PRIVATE_TARGETS.name(), "true");
                     BookhookSettings settings = new BookhookSettings(environment);
                     // Prometheus's histograms never roll over, so two snapshots bound a phase exactly.
                     PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();

@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         environment.put("BOOKHOOK_POSTGRES_DB", stack.postgres().database());
         environment.put("BOOKHOOK_POSTGRES_USER", stack.postgres().user());
         environment.put("BOOKHOOK_POSTGRES_PASSWORD", stack.postgres().password());
-        environment.put(SinkVariables.STATE_DIR, stack.workDir().resolve("streams").toString());
+        environment.put(SharedSettings.STATE_DIR.name(), stack.workDir().resolve("streams").toString());
         return environment;
     }
 }

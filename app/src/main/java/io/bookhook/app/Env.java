@@ -1,156 +1,106 @@
 package io.bookhook.app;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.bookhook.runtime.settings.InvalidSettingException;
+import io.bookhook.runtime.settings.Setting;
+import io.bookhook.runtime.settings.SettingsReader;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Typed reads of environment variables. Every failure names the variable and what was expected, and never
- * echoes the value of a variable that may hold a secret.
+ * The commands' reader of environment variables: the declared {@link Setting}s through one {@link SettingsReader}, whose
+ * refusals become the {@link SettingsException} a command stops with (exit 2), and the Kafka client properties passed
+ * through by prefix. A refusal names the variable and never echoes a secret's value.
  */
 final class Env {
 
     static final String KAFKA_PREFIX = "BOOKHOOK_KAFKA_";
-    /** bookhook's own setting under the Kafka prefix (see BookhookSettings#maxMessageBytes): not a client property. */
-    static final String MAX_MESSAGE_BYTES = KAFKA_PREFIX + "MAX_MESSAGE_BYTES";
-    /** bookhook's own setting under the Kafka prefix (see KafkaReachability): how long a stage waits for Kafka at start. */
-    static final String CONNECT_TIMEOUT = KAFKA_PREFIX + "CONNECT_TIMEOUT";
 
-    private final Map<String, String> variables;
-    private final Set<String> read = ConcurrentHashMap.newKeySet();
-    private final Set<String> required = ConcurrentHashMap.newKeySet();
+    private final SettingsReader reader;
 
     Env(Map<String, String> variables) {
-        this.variables = Map.copyOf(variables);
+        this.reader = new SettingsReader(variables);
+    }
+
+    /** The reader the modules' settings read from; their refusals are turned into SettingsException by {@link #checked}. */
+    SettingsReader reader() {
+        return reader;
+    }
+
+    /** Runs a read of settings, turning a refusal (a declaration's or a settings record's check) into a SettingsException. */
+    static <T> T checked(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            // Declarations and records name the variable (or the endpoints file's endpoint and key), never a secret's value.
+            throw new SettingsException(e.getMessage());
+        }
     }
 
     /** Every variable looked up so far: what a deployment may set for the stages that were read. */
     Set<String> namesRead() {
-        return Set.copyOf(read);
+        return reader.namesRead();
     }
 
     /** Every variable that must be set for the stages read so far. */
     Set<String> namesRequired() {
-        return Set.copyOf(required);
+        return reader.namesRequired();
+    }
+
+    <T> T get(Setting<T> setting) {
+        return checked(() -> reader.get(setting));
+    }
+
+    <T> Optional<T> find(Setting<T> setting) {
+        return checked(() -> reader.find(setting));
+    }
+
+    /** The text of a declared setting, unread. */
+    Optional<String> optional(Setting<?> setting) {
+        return reader.raw(setting.name());
     }
 
     Optional<String> optional(String name) {
-        read.add(name);
-        String value = variables.get(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+        return reader.raw(name);
     }
 
     String required(String name) {
-        required.add(name);
-        return optional(name).orElseThrow(() -> new SettingsException(name + " is not set"));
+        return get(Setting.requiredText(name));
     }
 
     String string(String name, String defaultValue) {
         return optional(name).orElse(defaultValue);
     }
 
-    int integer(String name, int defaultValue, int min, int max) {
-        Optional<String> raw = optional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw.get());
-            if (value < min || value > max) {
-                throw new SettingsException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new SettingsException(name + " must be a whole number, got '" + raw.get() + "'");
-        }
-    }
-
-    double decimal(String name, double defaultValue, double min, double max) {
-        Optional<String> raw = optional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            double value = Double.parseDouble(raw.get());
-            if (!(value >= min && value <= max)) {
-                throw new SettingsException(name + " must be between " + min + " and " + max + ", got " + raw.get());
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new SettingsException(name + " must be a number, got '" + raw.get() + "'");
-        }
-    }
-
     /** A comma-separated list; empty when unset. Values are not echoed: lists of secrets are read this way. */
     List<String> list(String name) {
-        return optional(name).map(raw -> Arrays.stream(raw.split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList())
-                .orElse(List.of());
+        return get(Setting.list(name));
     }
 
-    boolean bool(String name, boolean defaultValue) {
-        Optional<String> raw = optional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        return switch (raw.get().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "1" -> true;
-            case "false", "no", "0" -> false;
-            default -> throw new SettingsException(name + " must be true or false, got '" + raw.get() + "'");
-        };
-    }
-
-    /** Durations as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or {@code 30d}. */
+    /** A duration in the one syntax of every setting: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or {@code 30d}. */
     Duration duration(String name, Duration defaultValue) {
-        Optional<String> raw = optional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            return Durations.parse(raw.get());
-        } catch (IllegalArgumentException e) {
-            throw new SettingsException(name + " must be " + Durations.EXPECTED + ", got '" + raw.get() + "'");
-        }
-    }
-
-    /** An absolute http(s) URL. The value is not echoed: webhook URLs often carry a token in their path. */
-    URI httpUrl(String name) {
-        String raw = required(name);
-        try {
-            URI uri = new URI(raw);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new SettingsException(name + " must be an absolute http:// or https:// URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new SettingsException(name + " is not a valid URL (" + e.getReason() + ")");
-        }
+        return defaultValue == null ? find(Setting.duration(name, Duration.ZERO)).orElse(null) : get(Setting.duration(name, defaultValue));
     }
 
     /**
      * Kafka client properties: {@code BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS} becomes {@code bootstrap.servers},
-     * {@code BOOKHOOK_KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}, so TLS and SASL pass through.
+     * {@code BOOKHOOK_KAFKA_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}, so TLS and SASL pass through. bookhook's
+     * own settings under the prefix ({@link SharedSettings#KAFKA_OWN}) are not client properties.
      */
     Map<String, String> kafkaClient() {
-        read.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
-        required.add(KAFKA_PREFIX + "BOOTSTRAP_SERVERS");
+        get(SharedSettings.BOOTSTRAP_SERVERS);
+        Set<String> own = SharedSettings.KAFKA_OWN;
         Map<String, String> client = new TreeMap<>();
-        variables.forEach((name, value) -> {
-            if (name.startsWith(KAFKA_PREFIX) && !name.equals(MAX_MESSAGE_BYTES) && !name.equals(CONNECT_TIMEOUT) && value != null && !value.isBlank()) {
+        reader.variables().forEach((name, value) -> {
+            if (name.startsWith(KAFKA_PREFIX) && !own.contains(name) && value != null && !value.isBlank()) {
                 client.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.strip());
             }
         });
-        if (!client.containsKey("bootstrap.servers")) {
-            throw new SettingsException(KAFKA_PREFIX + "BOOTSTRAP_SERVERS is not set");
-        }
         return client;
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaReachability {
 
-    static final String SERVERS_SETTING = Env.KAFKA_PREFIX + "BOOTSTRAP_SERVERS";
+    static final String SERVERS_SETTING = SharedSettings.BOOTSTRAP_SERVERS.name();
     static final String JAAS_SETTING = Env.KAFKA_PREFIX + "SASL_JAAS_CONFIG";
     static final String MECHANISM_SETTING = Env.KAFKA_PREFIX + "SASL_MECHANISM";
     static final String TRUST_STORE_SETTING = Env.KAFKA_PREFIX + "SSL_TRUSTSTORE_LOCATION";
@@ -33,7 +33,7 @@ final class KafkaReachability {
     static void require(Map<String, String> kafkaClient, Duration within) throws InterruptedException {
         String servers = kafkaClient.get("bootstrap.servers");
         String unreachable = "Kafka is not reachable at " + servers + " within " + Durations.format(within) + " (" + SERVERS_SETTING + ", "
-                + Env.CONNECT_TIMEOUT + ")";
+                + SharedSettings.KAFKA_CONNECT_TIMEOUT.name() + ")";
         Map<String, Object> config = new HashMap<>(kafkaClient);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, within.toMillis());
         config.put("request.timeout.ms", timeoutMs);

@@ -2,7 +2,6 @@ package io.bookhook.app;
 
 import io.bookhook.ledger.ConsumerGroupReplay;
 import io.bookhook.ledger.ReplayTime;
-import io.bookhook.sink.SinkSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +38,7 @@ final class ReplayCommand extends OperatorCommand {
     @Override
     int run(BookhookSettings settings, PrintWriter out) {
         Instant from = ReplayTime.parse(since, Clock.systemUTC());
-        String sinkGroup = group != null ? group : settings.env().string("BOOKHOOK_SINK_GROUP_ID", SinkSettings.DEFAULT_GROUP_ID);
+        String sinkGroup = group != null ? group : settings.sinkGroupId();
         String topic = settings.topics().appointmentEvents();
         try (Admin admin = Admin.create(new HashMap<>(promptClient(settings)))) {
             ConsumerGroupReplay replay = new ConsumerGroupReplay(admin, KAFKA_ANSWER_WITHIN);

@@ -56,7 +56,7 @@ final class TopicProvisioner {
         }
     }
 
-    static final String RETENTION_SETTING = "BOOKHOOK_TOPIC_RETENTION";
+    static final String RETENTION_SETTING = SharedSettings.TOPIC_RETENTION.name();
 
     /** What one topic must be: compacted or not, the setting that names it (for the error line), and whether it follows the events' partitions. */
     private record Wanted(String name, boolean compacted, String setting, boolean coPartitioned) {

@@ -1,5 +1,6 @@
 package io.bookhook.ledger;
 
+import io.bookhook.runtime.settings.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,8 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The {@code --since} of a replay: an instant with its zone ({@code 2026-11-27T09:00:00Z},
@@ -18,11 +18,19 @@ import java.util.regex.Pattern;
  */
 public final class ReplayTime {
 
-    private static final Pattern RELATIVE = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
     private static final String EXPECTED = "expected an ISO-8601 instant like 2026-11-27T09:00:00Z, a date like 2026-11-27 (UTC),"
             + " or a span back from now like 90m, 24h or 2d";
 
     private ReplayTime() {
+    }
+
+    /** A span back from now, in the one duration syntax of settings and options; empty when {@code value} is no span. */
+    private static Optional<Duration> span(String value) {
+        try {
+            return Optional.of(Durations.parse(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public static Instant parse(String text, Clock clock) {
@@ -35,16 +43,9 @@ public final class ReplayTime {
     }
 
     private static Instant parseAny(String value, Clock clock) {
-        Matcher relative = RELATIVE.matcher(value.toLowerCase(Locale.ROOT));
-        if (relative.matches()) {
-            long amount = Long.parseLong(relative.group(1));
-            Duration back = switch (relative.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return clock.instant().minus(back);
+        Optional<Duration> back = span(value);
+        if (back.isPresent()) {
+            return clock.instant().minus(back.get());
         }
         try {
             if (value.length() == 10) {

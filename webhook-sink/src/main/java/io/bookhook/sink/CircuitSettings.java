@@ -12,18 +12,14 @@ import java.time.Duration;
  */
 public record CircuitSettings(int window, int failureRatePercent, Duration probeInterval) {
 
-    public static final CircuitSettings DEFAULT = new CircuitSettings(20, 50, Duration.ofSeconds(5));
+    /** The variables' defaults (see {@link SinkVariables}). */
+    public static final CircuitSettings DEFAULT = new CircuitSettings(SinkVariables.CIRCUIT_WINDOW.defaultValue().orElseThrow(),
+            SinkVariables.CIRCUIT_FAILURE_RATE.defaultValue().orElseThrow(), SinkVariables.CIRCUIT_PROBE_INTERVAL.defaultValue().orElseThrow());
 
     public CircuitSettings {
-        if (window < 1 || window > 10_000) {
-            throw new IllegalArgumentException(SinkVariables.CIRCUIT_WINDOW + " must be 1–10000 attempts, was " + window);
-        }
-        if (failureRatePercent < 1 || failureRatePercent > 100) {
-            throw new IllegalArgumentException(SinkVariables.CIRCUIT_FAILURE_RATE + " must be 1–100 percent, was " + failureRatePercent);
-        }
-        if (probeInterval == null || probeInterval.isNegative() || probeInterval.isZero()) {
-            throw new IllegalArgumentException(SinkVariables.CIRCUIT_PROBE_INTERVAL + " must be a positive duration, was " + probeInterval);
-        }
+        SinkVariables.CIRCUIT_WINDOW.check(window);
+        SinkVariables.CIRCUIT_FAILURE_RATE.check(failureRatePercent);
+        SinkVariables.CIRCUIT_PROBE_INTERVAL.check(probeInterval);
     }
 
     CircuitBreaker breaker(String endpoint, Clock clock) {

@@ -61,11 +61,11 @@ public record EndpointSettings(Origin origin, String name, URI url, String secre
             return SinkVariables.ENDPOINTS_FILE + ": endpoint '" + name + "': " + key;
         }
         return switch (key) {
-            case "url" -> SinkVariables.WEBHOOK_URL;
-            case "secret_env" -> SinkVariables.SECRET;
-            case "signature" -> SinkVariables.SIGNATURE_MODE;
-            case "standard_secrets_env" -> SinkVariables.STANDARD_SECRETS;
-            case "max_in_flight" -> SinkVariables.MAX_IN_FLIGHT;
+            case "url" -> SinkVariables.WEBHOOK_URL.name();
+            case "secret_env" -> SinkVariables.SECRET.name();
+            case "signature" -> SinkVariables.SIGNATURE_MODE.name();
+            case "standard_secrets_env" -> SinkVariables.STANDARD_SECRETS.name();
+            case "max_in_flight" -> SinkVariables.MAX_IN_FLIGHT.name();
             default -> key;
         };
     }

@@ -31,7 +31,7 @@ public final class EndpointsFile {
     static final List<String> KEYS = List.of("name", "url", "secret_env", "signature", "standard_secrets_env", "events", "salons",
             "max_in_flight", "rate_per_second");
 
-    private static final String FILE = SinkVariables.ENDPOINTS_FILE;
+    private static final String FILE = SinkVariables.ENDPOINTS_FILE.name();
 
     private EndpointsFile() {
     }

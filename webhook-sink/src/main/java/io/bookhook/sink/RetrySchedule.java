@@ -11,26 +11,19 @@ import java.time.Duration;
 public record RetrySchedule(Duration firstInterval, double multiplier, Duration maxInterval, int maxAttempts,
                             double jitter, Duration maxRetryAfter) {
 
-    /**
-     * Suited to a Make.com scenario that is down for an hour: waits of 5 s, 10 s, 20 s … capped at 10 min, 15
-     * attempts, spanning about 80 minutes (at least 64 with the jitter) before a delivery is recorded failed.
-     */
-    public static final RetrySchedule DEFAULT = new RetrySchedule(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10), 15,
-            0.2, Duration.ofMinutes(15));
+    /** The schedule of the variables' defaults (see {@link SinkVariables}): about 80 minutes of retries. */
+    public static final RetrySchedule DEFAULT = new RetrySchedule(SinkVariables.RETRY_FIRST_INTERVAL.defaultValue().orElseThrow(),
+            SinkVariables.RETRY_MULTIPLIER.defaultValue().orElseThrow(), SinkVariables.RETRY_MAX_INTERVAL.defaultValue().orElseThrow(),
+            SinkVariables.RETRY_MAX_ATTEMPTS.defaultValue().orElseThrow(), SinkVariables.RETRY_JITTER.defaultValue().orElseThrow(),
+            SinkVariables.RETRY_AFTER_MAX.defaultValue().orElseThrow());
 
     public RetrySchedule {
-        requirePositive(firstInterval, SinkVariables.RETRY_FIRST_INTERVAL);
-        requirePositive(maxInterval, SinkVariables.RETRY_MAX_INTERVAL);
-        requirePositive(maxRetryAfter, SinkVariables.RETRY_AFTER_MAX);
-        if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
-            throw new IllegalArgumentException(SinkVariables.RETRY_MULTIPLIER + " must be 1–100, was " + multiplier);
-        }
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException(SinkVariables.RETRY_MAX_ATTEMPTS + " must be >= 1, was " + maxAttempts);
-        }
-        if (!(jitter >= 0.0 && jitter < 1.0)) {
-            throw new IllegalArgumentException(SinkVariables.RETRY_JITTER + " must be >= 0 and < 1, was " + jitter);
-        }
+        SinkVariables.RETRY_FIRST_INTERVAL.check(firstInterval);
+        SinkVariables.RETRY_MAX_INTERVAL.check(maxInterval);
+        SinkVariables.RETRY_AFTER_MAX.check(maxRetryAfter);
+        SinkVariables.RETRY_MULTIPLIER.check(multiplier);
+        SinkVariables.RETRY_MAX_ATTEMPTS.check(maxAttempts);
+        SinkVariables.RETRY_JITTER.check(jitter);
         if (maxInterval.compareTo(firstInterval) < 0) {
             throw new IllegalArgumentException(SinkVariables.RETRY_MAX_INTERVAL + " (" + maxInterval + ") must not be below "
                     + SinkVariables.RETRY_FIRST_INTERVAL + " (" + firstInterval + ")");
@@ -59,11 +52,5 @@ public record RetrySchedule(Duration firstInterval, double multiplier, Duration 
 
     public RetrySchedule withMaxRetryAfter(Duration value) {
         return new RetrySchedule(firstInterval, multiplier, maxInterval, maxAttempts, jitter, value);
-    }
-
-    private static void requirePositive(Duration value, String name) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
-        }
     }
 }

@@ -2,6 +2,9 @@ package io.bookhook.sink;
 
 import static io.bookhook.sink.SinkVariables.*;
 
+import io.bookhook.runtime.settings.InvalidSettingException;
+import io.bookhook.runtime.settings.Setting;
+import io.bookhook.runtime.settings.SettingsReader;
 import io.bookhook.schemas.TopicNames;
 import java.net.InetAddress;
 import java.net.URI;
@@ -18,6 +21,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the sink needs, checked once at start so a bad setting stops the process with one line naming the
@@ -42,23 +48,15 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
                            TopicNames topics, String groupId, String instanceId, int maxBuffered, Duration commitInterval,
                            Path stateDir, String salonIdColumn) {
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    public static final int DEFAULT_MAX_IN_FLIGHT = 100;
+    public static final int DEFAULT_MAX_IN_FLIGHT = MAX_IN_FLIGHT.defaultValue().orElseThrow();
     public static final int MAX_MAX_IN_FLIGHT = EndpointSettings.MAX_MAX_IN_FLIGHT;
-    public static final int DEFAULT_MAX_ATTEMPTS = RetrySchedule.DEFAULT.maxAttempts();
-    public static final Duration DEFAULT_FIRST_BACKOFF = RetrySchedule.DEFAULT.firstInterval();
-    public static final double DEFAULT_RETRY_MULTIPLIER = RetrySchedule.DEFAULT.multiplier();
-    public static final Duration DEFAULT_RETRY_MAX_INTERVAL = RetrySchedule.DEFAULT.maxInterval();
-    public static final double DEFAULT_RETRY_JITTER = RetrySchedule.DEFAULT.jitter();
-    public static final Duration DEFAULT_MAX_RETRY_AFTER = RetrySchedule.DEFAULT.maxRetryAfter();
-    public static final Duration DEFAULT_GONE_HOLD = Duration.ofMinutes(5);
-    public static final SignatureMode DEFAULT_SIGNATURE_MODE = SignatureMode.MAKE;
-    public static final String DEFAULT_GROUP_ID = "bookhook-sink";
-    public static final int DEFAULT_MAX_BUFFERED = 5_000;
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final String DEFAULT_GROUP_ID = GROUP_ID.defaultValue().orElseThrow();
+    public static final int DEFAULT_MAX_BUFFERED = MAX_BUFFERED.defaultValue().orElseThrow();
+    /** Where a sink built without {@link SinkSettingsBuilder#stateDir} keeps its state: the launcher always sets it. */
     public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "bookhook-state");
     public static final String DEFAULT_SALON_ID_COLUMN = "salon_id";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkSettings.class);
 
     // Client properties whose values are credentials: shown masked, like the webhook secret.
     private static final Pattern SENSITIVE_PROPERTY = Pattern.compile(".*(password|jaas|secret|credential|token).*|.*\\.key");
@@ -71,14 +69,14 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
         Set<String> names = new HashSet<>();
         for (EndpointSettings endpoint : endpoints) {
             if (!names.add(endpoint.name())) {
-                throw new IllegalArgumentException(SinkVariables.ENDPOINTS_FILE + ": endpoint '" + endpoint.name() + "' is named twice");
+                throw new IllegalArgumentException(ENDPOINTS_FILE.name() + ": endpoint '" + endpoint.name() + "' is named twice");
             }
             endpoint.checkTarget(allowPrivateTargets);
         }
-        requirePositive(connectTimeout, CONNECT_TIMEOUT);
-        requirePositive(requestTimeout, REQUEST_TIMEOUT);
+        CONNECT_TIMEOUT.check(connectTimeout);
+        REQUEST_TIMEOUT.check(requestTimeout);
         Objects.requireNonNull(retry, "retry must be set");
-        requirePositive(goneHold, GONE_HOLD);
+        GONE_HOLD.check(goneHold);
         Objects.requireNonNull(circuit, "circuit must be set");
         Objects.requireNonNull(kafkaClient, BOOTSTRAP_SERVERS + " must be set");
         String bootstrap = kafkaClient.get("bootstrap.servers");
@@ -87,17 +85,17 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
         }
         kafkaClient = Map.copyOf(kafkaClient);
         Objects.requireNonNull(topics, "topics must be set");
-        requireText(groupId, GROUP_ID);
-        requireText(instanceId, INSTANCE_ID);
+        requireText(groupId, GROUP_ID.name());
+        requireText(instanceId, INSTANCE_ID.name());
         EndpointSettings widest = endpoints.stream().max(Comparator.comparingInt(EndpointSettings::maxInFlight)).orElseThrow();
         if (maxBuffered < widest.maxInFlight()) {
-            throw new IllegalArgumentException(MAX_BUFFERED + " (" + maxBuffered + ") must be at least "
+            throw new IllegalArgumentException(MAX_BUFFERED.name() + " (" + maxBuffered + ") must be at least "
                     + EndpointSettings.label(widest.origin(), widest.name(), "max_in_flight") + " (" + widest.maxInFlight()
                     + "), or requests could never fill the endpoint's slots");
         }
-        requirePositive(commitInterval, COMMIT_INTERVAL);
-        Objects.requireNonNull(stateDir, STATE_DIR + " must be set");
-        requireText(salonIdColumn, "BOOKHOOK_COLUMN_SALON_ID");
+        COMMIT_INTERVAL.check(commitInterval);
+        Objects.requireNonNull(stateDir, "stateDir");
+        requireText(salonIdColumn, SALON_ID_COLUMN);
     }
 
     /** The seed's one endpoint {@code make} at {@code webhookUrl}, signed with {@code secret}; defaults for the rest. */
@@ -108,6 +106,61 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
     /** For endpoints of a file ({@link SinkSettingsBuilder#endpoints}); defaults for the rest. */
     public static SinkSettingsBuilder builder(Map<String, String> kafkaClient) {
         return new SinkSettingsBuilder(null, null, kafkaClient);
+    }
+
+    /**
+     * The sink's settings from {@code env}, with what it shares with the other stages. Its endpoints come from
+     * BOOKHOOK_ENDPOINTS_FILE when that is set (then the seed's MAKE_WEBHOOK_URL and friends are not read), else the one
+     * endpoint {@code make} from the seed's settings. A bad setting is refused with an {@link IllegalArgumentException}
+     * naming the variable (or the file's endpoint and key); no message carries a secret's value.
+     */
+    public static SinkSettings read(SettingsReader env, Map<String, String> kafkaClient, TopicNames topics, Path stateDir,
+                                    String salonIdColumn) {
+        SinkSettingsBuilder builder = env.find(ENDPOINTS_FILE).map(file -> fileEndpoints(env, file, kafkaClient))
+                .orElseGet(() -> seedEndpoint(env, kafkaClient));
+        builder.allowPrivateTargets(env.get(ALLOW_PRIVATE_TARGETS))
+                .connectTimeout(env.get(CONNECT_TIMEOUT))
+                .requestTimeout(env.get(REQUEST_TIMEOUT))
+                .maxAttempts(env.get(RETRY_MAX_ATTEMPTS))
+                .firstBackoff(env.get(RETRY_FIRST_INTERVAL))
+                .retryMultiplier(env.get(RETRY_MULTIPLIER))
+                .maxBackoff(env.get(RETRY_MAX_INTERVAL))
+                .retryJitter(env.get(RETRY_JITTER))
+                .maxRetryAfter(env.get(RETRY_AFTER_MAX))
+                .goneHold(env.get(GONE_HOLD))
+                .topics(topics)
+                .groupId(env.get(GROUP_ID))
+                .maxBuffered(env.get(MAX_BUFFERED))
+                .commitInterval(env.get(COMMIT_INTERVAL))
+                .stateDir(stateDir)
+                .salonIdColumn(salonIdColumn)
+                .circuit(new CircuitSettings(env.get(CIRCUIT_WINDOW), env.get(CIRCUIT_FAILURE_RATE), env.get(CIRCUIT_PROBE_INTERVAL)));
+        env.find(INSTANCE_ID).ifPresent(builder::instanceId);
+        return builder.build();
+    }
+
+    /** The endpoints of BOOKHOOK_ENDPOINTS_FILE; the seed's target, when still set, is named as not used (one line). */
+    private static SinkSettingsBuilder fileEndpoints(SettingsReader env, String file, Map<String, String> kafkaClient) {
+        List<String> ignored = Stream.of(WEBHOOK_URL, SECRET).map(Setting::name).filter(name -> env.raw(name).isPresent()).toList();
+        if (!ignored.isEmpty()) {
+            LOG.warn("{} is set, so {} {} not used: name the receiver in the file to keep posting there", ENDPOINTS_FILE,
+                    String.join(" and ", ignored), ignored.size() == 1 ? "is" : "are");
+        }
+        return builder(kafkaClient).endpoints(EndpointsFile.read(Path.of(file), env::raw));
+    }
+
+    /** The seed's one endpoint: MAKE_WEBHOOK_URL, MAKE_WEBHOOK_SECRET, BOOKHOOK_SIGNATURE_MODE, its secrets, BOOKHOOK_MAX_IN_FLIGHT. */
+    private static SinkSettingsBuilder seedEndpoint(SettingsReader env, Map<String, String> kafkaClient) {
+        SignatureMode mode = env.get(SIGNATURE_MODE);
+        List<String> standardSecrets = env.get(STANDARD_SECRETS);
+        if (mode != SignatureMode.MAKE && standardSecrets.isEmpty()) {
+            throw new InvalidSettingException(STANDARD_SECRETS + " is not set (needed when " + SIGNATURE_MODE + " is "
+                    + mode.name().toLowerCase(Locale.ROOT) + ")");
+        }
+        return builder(env.get(WEBHOOK_URL), env.get(SECRET), kafkaClient)
+                .signatureMode(mode)
+                .standardSecrets(standardSecrets)
+                .maxInFlight(env.get(MAX_IN_FLIGHT));
     }
 
     /** Requests in flight across every endpoint, at most. */
@@ -152,12 +205,6 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", goneHold=" + goneHold + ", circuit=" + circuit + ", kafkaClient=" + shownClient
                 + ", topics=" + topics + ", groupId=" + groupId + ", instanceId=" + instanceId + ", maxBuffered=" + maxBuffered
                 + ", commitInterval=" + commitInterval + ", stateDir=" + stateDir + ", salonIdColumn=" + salonIdColumn + "]";
-    }
-
-    private static void requirePositive(Duration value, String name) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
-        }
     }
 
     private static void requireText(String value, String name) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills {@link SinkSettings} with its defaults; validation happens once, in {@link #build()}, so the setters only
+ * Fills {@link SinkSettings} with the defaults its variables declare ({@link SinkVariables}); validation happens once, in {@link #build()}, so the setters only
  * record values and a bad one is reported by its own check. The target and secret given to
  * {@link SinkSettings#builder} make the one endpoint {@code make} (the seed's settings), which the signature and
  * in-flight setters adjust; {@link #endpoints} replaces it with the endpoints of a file.
@@ -18,26 +18,26 @@ public final class SinkSettingsBuilder {
     private final URI webhookUrl;
     private final String secret;
     private final Map<String, String> kafkaClient;
-    private SignatureMode signatureMode = SinkSettings.DEFAULT_SIGNATURE_MODE;
+    private SignatureMode signatureMode = SinkVariables.SIGNATURE_MODE.defaultValue().orElseThrow();
     private List<String> standardSecrets = List.of();
     private int maxInFlight = SinkSettings.DEFAULT_MAX_IN_FLIGHT;
     private List<EndpointSettings> endpoints;
     private boolean allowPrivateTargets;
-    private Duration connectTimeout = SinkSettings.DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = SinkSettings.DEFAULT_REQUEST_TIMEOUT;
+    private Duration connectTimeout = SinkVariables.CONNECT_TIMEOUT.defaultValue().orElseThrow();
+    private Duration requestTimeout = SinkVariables.REQUEST_TIMEOUT.defaultValue().orElseThrow();
     private Duration firstBackoff = RetrySchedule.DEFAULT.firstInterval();
     private double multiplier = RetrySchedule.DEFAULT.multiplier();
     private Duration maxBackoff = RetrySchedule.DEFAULT.maxInterval();
     private int maxAttempts = RetrySchedule.DEFAULT.maxAttempts();
     private double jitter = RetrySchedule.DEFAULT.jitter();
     private Duration maxRetryAfter = RetrySchedule.DEFAULT.maxRetryAfter();
-    private Duration goneHold = SinkSettings.DEFAULT_GONE_HOLD;
+    private Duration goneHold = SinkVariables.GONE_HOLD.defaultValue().orElseThrow();
     private CircuitSettings circuit = CircuitSettings.DEFAULT;
     private TopicNames topics = TopicNames.defaults();
     private String groupId = SinkSettings.DEFAULT_GROUP_ID;
     private String instanceId;
     private int maxBuffered = SinkSettings.DEFAULT_MAX_BUFFERED;
-    private Duration commitInterval = SinkSettings.DEFAULT_COMMIT_INTERVAL;
+    private Duration commitInterval = SinkVariables.COMMIT_INTERVAL.defaultValue().orElseThrow();
     private Path stateDir = SinkSettings.DEFAULT_STATE_DIR;
     private String salonIdColumn = SinkSettings.DEFAULT_SALON_ID_COLUMN;
 
