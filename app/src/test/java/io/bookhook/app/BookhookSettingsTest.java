@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bookhook.capture.SchemaRequirement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -201,6 +202,51 @@ class BookhookSettingsTest {
         env.put("BOOKHOOK_TOPIC_RETENTION", "a month");
         assertThatThrownBy(() -> new BookhookSettings(env).topicLayout()).isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("BOOKHOOK_TOPIC_RETENTION must be a duration");
+    }
+
+    @Test
+    void a_zero_heartbeat_interval_is_refused_naming_it_instead_of_turning_heartbeats_off() {
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_HEARTBEAT_INTERVAL", "0s");
+        assertThatThrownBy(() -> new BookhookSettings(env).capture()).isInstanceOf(SettingsException.class)
+                .hasMessage("BOOKHOOK_HEARTBEAT_INTERVAL must be a positive duration, got '0s'");
+    }
+
+    @Test
+    void a_zero_duration_is_refused_where_zero_makes_no_sense_and_taken_where_it_means_something() {
+        Map<String, String> sink = complete();
+        sink.put("MAKE_WEBHOOK_URL", "https://hook.example.com/token");
+        sink.put("MAKE_WEBHOOK_SECRET", "s3cret");
+        for (String name : List.of("BOOKHOOK_CAPTURE_POLL_INTERVAL", "BOOKHOOK_KAFKA_CONNECT_TIMEOUT", "BOOKHOOK_CONNECT_TIMEOUT",
+                "BOOKHOOK_REQUEST_TIMEOUT", "BOOKHOOK_RETRY_FIRST_INTERVAL", "BOOKHOOK_RETRY_MAX_INTERVAL", "BOOKHOOK_RETRY_AFTER_MAX",
+                "BOOKHOOK_GONE_HOLD", "BOOKHOOK_CIRCUIT_PROBE_INTERVAL", "BOOKHOOK_SINK_COMMIT_INTERVAL")) {
+            Map<String, String> env = new HashMap<>(sink);
+            env.put(name, "0ms");
+            BookhookSettings settings = new BookhookSettings(env);
+            assertThatThrownBy(() -> {
+                settings.capture();
+                settings.kafkaConnectTimeout();
+                settings.sink();
+            }).as(name).isInstanceOf(SettingsException.class).hasMessage(name + " must be a positive duration, got '0ms'");
+        }
+        Map<String, String> env = complete();
+        env.put("BOOKHOOK_RELATED_ROW_GRACE", "0s");
+        env.put("BOOKHOOK_DERIVE_STATE_RETENTION", "0s");
+        env.put("BOOKHOOK_DERIVE_COMMIT_INTERVAL", "0ms");
+        assertThat(new BookhookSettings(env).derive()).satisfies(derive -> {
+            assertThat(derive.relatedRowGrace()).as("no wait for related rows").isZero();
+            assertThat(derive.stateRetention()).as("state kept for ever").isZero();
+            assertThat(derive.commitInterval()).as("commit as often as Kafka Streams can").isZero();
+        });
+    }
+
+    @Test
+    void a_secret_is_never_echoed_in_a_refusal() {
+        Map<String, String> env = complete();
+        env.put("MAKE_WEBHOOK_URL", "https://hook.example.com/a token with spaces");
+        env.put("MAKE_WEBHOOK_SECRET", "s3cret");
+        assertThatThrownBy(() -> new BookhookSettings(env).sink()).isInstanceOf(SettingsException.class)
+                .hasMessage("MAKE_WEBHOOK_URL must be an absolute http:// or https:// URL");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.bookhook.app;
 
+import io.bookhook.runtime.settings.Setting;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +36,11 @@ public final class StageSettingsProbe {
                 settings.sink();
                 stageCommon(settings);
             },
-            // MockReceiverCommand reads only the signing secret
-            "mock-receiver", settings -> settings.env().required("MAKE_WEBHOOK_SECRET"),
+            // MockReceiverCommand reads only the signing secrets
+            "mock-receiver", settings -> {
+                settings.env().required("MAKE_WEBHOOK_SECRET");
+                settings.env().list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS");
+            },
             // AdminCommand.run: the Kafka client and the topic names (its port and address are options, not settings)
             "admin", settings -> {
                 settings.env().kafkaClient();
@@ -55,6 +59,11 @@ public final class StageSettingsProbe {
     }
 
     private StageSettingsProbe() {
+    }
+
+    /** The variables the code declares, by the stage or command that reads them (see BookhookSettings.DECLARED_BY_READER). */
+    public static Map<String, List<Setting<?>>> declaredByReader() {
+        return BookhookSettings.DECLARED_BY_READER;
     }
 
     public static Set<String> stages() {

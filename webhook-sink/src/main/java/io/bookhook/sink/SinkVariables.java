@@ -4,6 +4,8 @@ import io.bookhook.runtime.settings.Setting;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The sink's environment variables, each declared once with its default and the rules its value meets: the launcher
@@ -14,7 +16,10 @@ public final class SinkVariables {
 
     public static final Setting<String> ENDPOINTS_FILE = Setting.optionalText("BOOKHOOK_ENDPOINTS_FILE", "");
     /** Required without an endpoints file. Never echoed: a Make.com URL's path is its access token. */
-    public static final Setting<URI> WEBHOOK_URL = Setting.custom("MAKE_WEBHOOK_URL", "an absolute http(s) URL", URI::create, null, null)
+    public static final Setting<URI> WEBHOOK_URL = Setting.custom("MAKE_WEBHOOK_URL", "an absolute http:// or https:// URL", URI::create,
+                    null, null)
+            .must(url -> url.getHost() != null && url.getScheme() != null
+                    && Set.of("http", "https").contains(url.getScheme().toLowerCase(Locale.ROOT)), "be an absolute http:// or https:// URL")
             .required().secret().documentedAs("(required without an endpoints file)");
     public static final Setting<String> SECRET = Setting.requiredText("MAKE_WEBHOOK_SECRET").secret();
     public static final Setting<SignatureMode> SIGNATURE_MODE = Setting.custom("BOOKHOOK_SIGNATURE_MODE", "make, standard or both",
