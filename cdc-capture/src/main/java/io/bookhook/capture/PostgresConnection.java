@@ -17,9 +17,7 @@ public record PostgresConnection(String host, int port, String database, String 
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(tls, "tls");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1-65535, got " + port);
-        }
+        CaptureSettings.POSTGRES_PORT.check(port);
     }
 
     /** With {@link PostgresTls#DEFAULT}: TLS when the server offers it, unchecked. */
