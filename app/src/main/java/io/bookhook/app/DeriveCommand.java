@@ -1,13 +1,7 @@
 package io.bookhook.app;
 
-import io.bookhook.derive.DeriveSettings;
-import io.bookhook.derive.DeriveStreams;
-import io.bookhook.runtime.Readiness;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
 @Command(name = "derive", mixinStandardHelpOptions = true,
@@ -26,24 +20,6 @@ final class DeriveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
-        DeriveSettings deriveSettings = settings.derive();
-        BookhookSettings.StagePort stagePort = settings.stagePort();
-        StageTopics topics = StageTopics.of(settings);
-        Duration kafkaWait = settings.kafkaConnectTimeout();
-        AtomicReference<DeriveStreams> derive = new AtomicReference<>();
-        AutoCloseable endpoints = StageEndpoints.start(stagePort,
-                Readiness.of(() -> derive.get() != null && derive.get().state() == KafkaStreams.State.RUNNING, "Kafka Streams to reach RUNNING"));
-        try {
-            KafkaReachability.require(settings.env().kafkaClient(), kafkaWait);
-            topics.ensure();
-            derive.set(DeriveStreams.start(deriveSettings));
-        } catch (Exception | Error e) {
-            endpoints.close();
-            throw e;
-        }
-        return StageRunner.runUntilStopped("derive", () -> {
-            endpoints.close();
-            derive.get().close();
-        }, derive.get().stopped());
+        return StageRunner.run(settings, StageStart.derive(settings.derive()));
     }
 }

@@ -1,12 +1,7 @@
 package io.bookhook.app;
 
-import io.bookhook.runtime.Readiness;
-import io.bookhook.sink.SinkSettings;
-import io.bookhook.sink.WebhookSink;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 
 @Command(name = "sink", mixinStandardHelpOptions = true,
@@ -25,26 +20,6 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BookhookSettings settings = new BookhookSettings(environment);
-        SinkSettings sinkSettings = settings.sink();
-        BookhookSettings.StagePort stagePort = settings.stagePort();
-        StageTopics topics = StageTopics.of(settings);
-        Duration kafkaWait = settings.kafkaConnectTimeout();
-        AtomicReference<WebhookSink> sink = new AtomicReference<>();
-        AutoCloseable endpoints = StageEndpoints.start(stagePort,
-                Readiness.of(() -> sink.get() != null && sink.get().isRunning(), "the sink to read the ledger and poll"));
-        try {
-            KafkaReachability.require(settings.env().kafkaClient(), kafkaWait);
-            topics.ensure();
-            sink.set(new WebhookSink(sinkSettings));
-        } catch (Exception | Error e) {
-            endpoints.close();
-            throw e;
-        }
-        Thread worker = new Thread(sink.get(), "bookhook-sink");
-        worker.start();
-        return StageRunner.runUntilStopped("sink", () -> {
-            endpoints.close();
-            sink.get().close();
-        }, sink.get().stopped());
+        return StageRunner.run(settings, StageStart.sink(settings.sink()));
     }
 }

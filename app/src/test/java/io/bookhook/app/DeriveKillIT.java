@@ -138,7 +138,7 @@ class DeriveKillIT {
 
         CaptureEngine capture = CaptureEngine.start(settings.capture());
         toClose.push(capture);
-        capture.awaitStreaming(START_TIMEOUT);
+        capture.awaitReady(START_TIMEOUT);
         BookingAppWriter writer = new BookingAppWriter(jdbcUrl, stack, MAX_APPOINTMENTS, WRITE_PAUSE);
         writer.relatedRows();
 

@@ -212,10 +212,7 @@ class OperationsWithSinkIT {
     }
 
     private void startSink() {
-        sink = new WebhookSink(new BookhookSettings(fixture.environment).sink());
-        Thread loop = new Thread(sink, "ops-test-sink");
-        loop.setDaemon(true);
-        loop.start();
+        sink = WebhookSink.start(new BookhookSettings(fixture.environment).sink());
     }
 
     private void stopSink() {

@@ -99,7 +99,7 @@ class ScaleOutIT {
 
         CaptureEngine capture = CaptureEngine.start(settings.capture());
         toClose.push(capture);
-        capture.awaitStreaming(START_TIMEOUT);
+        capture.awaitReady(START_TIMEOUT);
 
         DeriveSettings deriveA = settings.derive();
         DeriveSettings deriveB = new DeriveSettings(deriveA.applicationId(), deriveA.kafkaClient(), deriveA.topics(),
@@ -229,11 +229,8 @@ class ScaleOutIT {
     }
 
     private WebhookSink startSink(SinkSettings settings) {
-        WebhookSink sink = new WebhookSink(settings);
+        WebhookSink sink = WebhookSink.start(settings);
         toClose.push(sink);
-        Thread thread = new Thread(sink, "scale-out-" + settings.instanceId());
-        thread.setDaemon(true);
-        thread.start();
         return sink;
     }
 

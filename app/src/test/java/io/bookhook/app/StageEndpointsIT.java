@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,8 +50,9 @@ class StageEndpointsIT {
             BookhookSettings settings = new BookhookSettings(fixture.environment);
             URI base = URI.create("http://127.0.0.1:" + port);
 
-            WebhookSink sink = new WebhookSink(settings.sink());
-            try (AutoCloseable endpoints = StageEndpoints.start(settings.stagePort(), Readiness.of(sink::isRunning, "the sink"))) {
+            AtomicReference<WebhookSink> sink = new AtomicReference<>();
+            try (AutoCloseable endpoints = StageEndpoints.start(settings.stagePort(),
+                    Readiness.of(() -> sink.get() != null && sink.get().isRunning(), "the sink"))) {
                 assertThat(get(base.resolve("/health/live")).statusCode()).isEqualTo(200);
                 HttpResponse<String> notYet = get(base.resolve("/health/ready"));
                 assertThat(notYet.statusCode()).isEqualTo(503);
@@ -58,9 +60,7 @@ class StageEndpointsIT {
 
                 double deliveredBefore = metric(base, "bookhook_sink_deliveries_total\\{endpoint=\"make\",outcome=\"delivered\"}");
                 double attemptsBefore = metric(base, "bookhook_delivery_attempt_seconds_count\\{endpoint=\"make\",outcome=\"delivered\"}");
-                Thread loop = new Thread(sink, "metrics-test-sink");
-                loop.setDaemon(true);
-                loop.start();
+                sink.set(WebhookSink.start(settings.sink()));
                 await().atMost(Duration.ofSeconds(30)).until(() -> get(base.resolve("/health/ready")).statusCode() == 200);
 
                 produceEvent(fixture, IdempotencyKey.of(31, EventType.CREATED));
@@ -69,10 +69,12 @@ class StageEndpointsIT {
                 assertThat(metric(base, "bookhook_delivery_attempt_seconds_count\\{endpoint=\"make\",outcome=\"delivered\"}")).isEqualTo(attemptsBefore + 1);
                 assertThat(get(base.resolve("/metrics")).body()).contains("bookhook_delivery_commit_to_delivery_seconds_count");
 
-                sink.close();
+                sink.get().close();
                 assertThat(get(base.resolve("/health/ready")).statusCode()).isEqualTo(503);
             } finally {
-                sink.close();
+                if (sink.get() != null) {
+                    sink.get().close();
+                }
             }
         }
     }

@@ -58,7 +58,7 @@ class DeriveOnRealStackIT {
                 "INSERT INTO appointments_service (salon_id, name, duration_minutes, price) VALUES (1, 'Cut', 45, 42.00)");
         try (DeriveStreams derive = DeriveStreams.start(deriveSettings())) {
             try (CaptureEngine capture = CaptureEngine.start(captureSettings(name))) {
-                capture.awaitStreaming(Duration.ofSeconds(60));
+                capture.awaitReady(Duration.ofSeconds(60));
                 execute("BEGIN",
                         "INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', 'mei@example.com')",
                         "INSERT INTO appointments_appointment (customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
@@ -83,7 +83,7 @@ class DeriveOnRealStackIT {
             // A capture run from scratch (new slot, no offsets) snapshots every row again: that must derive nothing.
             String rerun = name + "_rerun";
             try (CaptureEngine capture = CaptureEngine.start(captureSettings(rerun))) {
-                capture.awaitStreaming(Duration.ofSeconds(60));
+                capture.awaitReady(Duration.ofSeconds(60));
                 execute("INSERT INTO appointments_appointment (customer_id, salon_id, stylist_id, service_id, starts_at, ends_at) "
                         + "VALUES (1, 1, 1, 1, '2026-12-04 10:00+00', '2026-12-04 10:45+00')");
                 assertThat(readEvents(3)).extracting(ConsumerRecord::key)

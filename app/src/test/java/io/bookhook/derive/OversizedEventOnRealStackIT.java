@@ -61,7 +61,7 @@ class OversizedEventOnRealStackIT {
                 "INSERT INTO appointments_customer (name) VALUES ('Mei')");
         try (DeriveStreams derive = DeriveStreams.start(deriveSettings());
                 CaptureEngine capture = CaptureEngine.start(captureSettings())) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
 
             execute(insertAppointment(1));
             execute(insertAppointment(2));

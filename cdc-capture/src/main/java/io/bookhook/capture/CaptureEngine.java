@@ -1,5 +1,7 @@
 package io.bookhook.capture;
 
+import io.bookhook.runtime.Readiness;
+import io.bookhook.runtime.Stage;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,9 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Debezium embedded Postgres connector writing raw change topics. The engine reports a dying connector
  * only through its completion callback, so that callback completes {@link #stopped()}: whoever runs capture
- * waits on it and stops with its one-line reason instead of hanging.
+ * waits on it and stops with its one-line reason instead of hanging. Ready once the replication slot is read.
  */
-public final class CaptureEngine implements AutoCloseable {
+public final class CaptureEngine implements Stage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
 
@@ -37,10 +40,13 @@ public final class CaptureEngine implements AutoCloseable {
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bookhook-capture"));
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Readiness readiness;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean streaming;
 
     private CaptureEngine(CaptureSettings settings) {
         this.settings = settings;
+        this.readiness = Readiness.of(this::isStreaming, "the replication slot '" + settings.slotName() + "' to be read");
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
         this.engine = DebeziumEngine.create(Json.class)
                 .using(DebeziumProperties.of(settings))
@@ -58,34 +64,27 @@ public final class CaptureEngine implements AutoCloseable {
         return capture;
     }
 
-    /** Streaming (the slot has been read since start) and not stopped: what a readiness probe asks. */
+    /**
+     * Streaming: the replication slot has been read since start, and capture has not stopped. Rows committed after that
+     * are captured as changes; rows committed before the slot existed are only seen by the snapshot, which derives
+     * nothing. Until it first sees the slot read, each call asks Postgres.
+     */
     public boolean isStreaming() {
+        if (!streaming && !stopped.isDone() && slotIsActive()) {
+            streaming = true;
+        }
         return streaming && !stopped.isDone();
     }
 
-    /** Completes when the engine stops; exceptionally, with a {@link CaptureFailedException}, when the connector died. */
-    public CompletableFuture<Void> stopped() {
-        return stopped;
+    @Override
+    public Readiness readiness() {
+        return readiness;
     }
 
-    /**
-     * Waits until the replication slot is being read. Rows committed after this are captured as changes;
-     * rows committed before the slot existed are only seen by the snapshot, which derives nothing.
-     */
-    public void awaitStreaming(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (stopped.isDone()) {
-                stopped.join();
-                throw new CaptureFailedException("capture stopped before it started streaming");
-            }
-            if (slotIsActive()) {
-                streaming = true;
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new CaptureFailedException("capture did not start streaming from slot '" + settings.slotName() + "' within " + timeout);
+    /** Completes when the engine stops; exceptionally, with a {@link CaptureFailedException}, when the connector died. */
+    @Override
+    public CompletableFuture<Void> stopped() {
+        return stopped;
     }
 
     private boolean slotIsActive() {
@@ -134,13 +133,22 @@ public final class CaptureEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             engine.close();
+        } catch (IOException e) {
+            LOG.warn("closing the capture engine failed: {}", e.toString());
         } finally {
             executor.shutdown();
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("capture engine did not stop within 30 s");
+            try {
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("capture engine did not stop within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             producer.close(Duration.ofSeconds(10));
         }

@@ -29,7 +29,7 @@ public final class CaptureChild {
                 e.printStackTrace();
             }
         }, "capture-child-stop"));
-        capture.awaitStreaming(Duration.ofSeconds(60));
+        capture.awaitReady(Duration.ofSeconds(60));
         System.out.println(STREAMING);
         System.out.flush();
         capture.stopped().join();

@@ -65,7 +65,7 @@ class CaptureEngineIT {
     void an_inserted_row_reaches_its_raw_topic_keyed_by_primary_key() throws Exception {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', 'mei@example.com')");
 
             List<ConsumerRecord<byte[], byte[]>> changes = readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1);
@@ -82,7 +82,7 @@ class CaptureEngineIT {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
         execute("ALTER TABLE appointments_customer ALTER COLUMN email DROP NOT NULL");
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', NULL)");
 
             JsonNode envelope = Json.mapper().readTree(readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1).get(0).value());
@@ -95,13 +95,13 @@ class CaptureEngineIT {
     void a_restarted_capture_resumes_from_its_kafka_offsets_without_a_second_snapshot() throws Exception {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO appointments_customer (name) VALUES ('first')");
             readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1);
         }
         execute("INSERT INTO appointments_customer (name) VALUES ('while stopped')");
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO appointments_customer (name) VALUES ('after restart')");
 
             List<ConsumerRecord<byte[], byte[]>> changes = readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 3);
@@ -141,7 +141,7 @@ class CaptureEngineIT {
 
     private void streamOneRowThenStop() throws Exception {
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user()))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO appointments_customer (name) VALUES ('first')");
             readAtLeast(topics.cdcTopic(MAPPING.customerTable()), 1);
         }
@@ -169,7 +169,7 @@ class CaptureEngineIT {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
         execute("CREATE TABLE busy_elsewhere (id bigserial PRIMARY KEY, payload text)");
         try (CaptureEngine capture = CaptureEngine.start(settings(database, stack.postgres().user(), REQUIREMENTS, Duration.ofMillis(200)))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             execute("INSERT INTO busy_elsewhere (payload) SELECT repeat('x', 500) FROM generate_series(1, 20000)");
             String walAfterBusyWork = query("SELECT pg_current_wal_lsn()::text");
 

@@ -64,7 +64,7 @@ class CapturePrivilegesIT {
             stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
         }
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
-            capture.awaitStreaming(Duration.ofSeconds(90));
+            capture.awaitReady(Duration.ofSeconds(90));
             stack.postgres().execute(database, "INSERT INTO appointments_customer (name) VALUES ('Mei')");
 
             List<ConsumerRecord<byte[], byte[]>> changes = readCustomers(1);
@@ -83,7 +83,7 @@ class CapturePrivilegesIT {
             stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
         }
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
-            capture.awaitStreaming(Duration.ofSeconds(90));
+            capture.awaitReady(Duration.ofSeconds(90));
             stack.postgres().execute(database, "INSERT INTO appointments_customer (name) VALUES ('first')");
             readCustomers(1);
         }
@@ -91,7 +91,7 @@ class CapturePrivilegesIT {
                 "REVOKE CREATE ON SCHEMA public FROM " + cdc);
 
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
-            capture.awaitStreaming(Duration.ofSeconds(90));
+            capture.awaitReady(Duration.ofSeconds(90));
             stack.postgres().execute(database, "INSERT INTO appointments_customer (name) VALUES ('second')");
 
             List<ConsumerRecord<byte[], byte[]>> changes = readCustomers(2);

@@ -60,7 +60,7 @@ class OversizedChangeIT {
                 Map.of("bootstrap.servers", stack.kafka().bootstrapServers()), topics, Duration.ofMillis(10), Duration.ofSeconds(1),
                 CaptureSettings.DEFAULT_MAX_MESSAGE_BYTES);
         try (CaptureEngine capture = CaptureEngine.start(settings)) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
 
             execute(insertAppointment("repeat('n', 2 * 1024 * 1024)"));
             String walAfterBigChange = query("SELECT pg_current_wal_lsn()::text");

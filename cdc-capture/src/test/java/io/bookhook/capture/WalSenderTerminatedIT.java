@@ -42,7 +42,7 @@ class WalSenderTerminatedIT {
             stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
         }
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             insertCustomers(1, BEFORE);
             int walSender = activeWalSender();
 

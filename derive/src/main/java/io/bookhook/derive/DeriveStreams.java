@@ -1,5 +1,7 @@
 package io.bookhook.derive;
 
+import io.bookhook.runtime.Readiness;
+import io.bookhook.runtime.Stage;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -15,13 +17,14 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the derive topology: exactly-once, no record cache, short commits, and a failure that surfaces. */
-public final class DeriveStreams implements AutoCloseable {
+/** Runs the derive topology: exactly-once, no record cache, short commits, and a failure that surfaces. Ready when RUNNING. */
+public final class DeriveStreams implements Stage {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeriveStreams.class);
 
     private final KafkaStreams streams;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Readiness readiness = Readiness.of(() -> state() == KafkaStreams.State.RUNNING, "Kafka Streams to reach RUNNING");
 
     private DeriveStreams(DeriveSettings settings, String resetPolicy) {
         Properties config = streamsConfig(settings);
@@ -66,6 +69,12 @@ public final class DeriveStreams implements AutoCloseable {
         return derive;
     }
 
+    @Override
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    @Override
     public CompletableFuture<Void> stopped() {
         return stopped;
     }

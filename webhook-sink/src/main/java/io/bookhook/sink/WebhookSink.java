@@ -1,5 +1,7 @@
 package io.bookhook.sink;
 
+import io.bookhook.runtime.Readiness;
+import io.bookhook.runtime.Stage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,17 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink: one consumer thread (this {@link #run()}) reads events and operator requests, feeds them to the
+ * The sink: one consumer thread (its loop) reads events and operator requests, feeds them to the
  * {@link DeliveryEngine}, hands the attempts it asks for to the {@link AttemptRunner} (many in flight, no thread per
  * waiting delivery), feeds the results back, and every commit interval writes what the engine decided (ledger
  * records, delivery index entries, dead letters) together with the consumer offsets in one Kafka transaction. It
  * pauses its partitions while the deliveries it holds in memory are at their bound.
  *
- * <p>Run it on a thread of its own; {@link #close()} from any other thread stops it gracefully: attempts in flight
- * finish and are recorded, waiting deliveries stay waiting in the delivery index for the next run, and the instance
- * leaves its group so another one takes its partitions at once.
+ * <p>{@link #start} runs that loop on a thread of its own ({@value #THREAD_NAME}, not a daemon: like capture's and derive's
+ * threads, it ends when the sink is closed, not when the JVM does). {@link #close()} from any other thread stops it
+ * gracefully: attempts in flight finish and are recorded, waiting deliveries stay waiting in the delivery index for the
+ * next run, and the instance leaves its group so another one takes its partitions at once. Ready once its group has
+ * given it its share of the partitions (none, when more sinks run than there are partitions).
  */
-public final class WebhookSink implements Runnable, AutoCloseable {
+public final class WebhookSink implements Stage {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSink.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(50);
@@ -47,6 +51,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private static final int MAX_FAILED_COMMITS = 10;
     /** How often the sink reports each endpoint's health to bookhook.endpoint-status. */
     static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+    static final String THREAD_NAME = "bookhook-sink";
 
     private final SinkSettings settings;
     private final Clock clock;
@@ -62,7 +67,10 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private final DeliveryCounts counts = new DeliveryCounts();
     private final Object lifecycle = new Object();
     private final Producer<String, byte[]> producer;
+    private final Readiness readiness = Readiness.of(this::isRunning, "the sink to join its consumer group");
     private volatile boolean closing;
+    /** Set at the first assignment its group gave it, empty or not: from then on it works whatever it is given. */
+    private volatile boolean joined;
     /** Event partitions this sink works now, for those who wait until it takes part (the demo, the bench). */
     private volatile int partitionsOwned;
     private boolean running;
@@ -79,8 +87,12 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     private Instant lastReport = Instant.EPOCH;
     private boolean paused;
 
-    public WebhookSink(SinkSettings settings) {
-        this(settings, endpoints(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()), Clock.systemUTC());
+    /** Connects its Kafka clients and starts its loop; a sink that exists runs, until {@link #close()}. */
+    public static WebhookSink start(SinkSettings settings) {
+        WebhookSink sink = new WebhookSink(settings, endpoints(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()),
+                Clock.systemUTC());
+        sink.startLoop();
+        return sink;
     }
 
     private static List<Endpoint> endpoints(SinkSettings settings, okhttp3.OkHttpClient client, Clock clock) {
@@ -89,7 +101,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                 new EventFilter(endpoint.events(), endpoint.salons(), settings.salonIdColumn()), endpoint.ratePerSecond())).toList();
     }
 
-    WebhookSink(SinkSettings settings, List<Endpoint> endpoints, Clock clock) {
+    private WebhookSink(SinkSettings settings, List<Endpoint> endpoints, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.endpoints = List.copyOf(endpoints);
@@ -110,21 +122,26 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         return partitionsOwned;
     }
 
-    /** Polling and posting: what a readiness probe asks. */
+    /** Polling and posting, in its consumer group: what a readiness probe asks. */
     public boolean isRunning() {
         synchronized (lifecycle) {
-            return running && engine != null && !closing && !stopped.isDone();
+            return running && engine != null && joined && !closing && !stopped.isDone();
         }
     }
 
     @Override
-    public void run() {
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    private void startLoop() {
         synchronized (lifecycle) {
-            if (running || closing) {
-                throw new IllegalStateException(running ? "the sink is already running" : "the sink was closed");
-            }
             running = true;
         }
+        new Thread(this::loop, THREAD_NAME).start();
+    }
+
+    private void loop() {
         Throwable failure = null;
         try {
             String indexId = SinkTopics.check(settings);
@@ -325,6 +342,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Set<Integer> numbers = eventPartitions(partitions);
             if (numbers.isEmpty()) {
+                joined = true;
                 return;
             }
             Set<TopicPartition> owned = new HashSet<>();
@@ -342,6 +360,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
                 engine.assigned(partition, eventsPosition, requestsPosition);
             }
             partitionsOwned = engine.owned().size();
+            joined = true;
             LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
         }
 
@@ -400,6 +419,7 @@ public final class WebhookSink implements Runnable, AutoCloseable {
     }
 
     /** Completes when the loop has ended and the Kafka clients are closed; exceptionally with what killed it. */
+    @Override
     public CompletableFuture<Void> stopped() {
         return stopped;
     }
@@ -420,18 +440,11 @@ public final class WebhookSink implements Runnable, AutoCloseable {
      */
     @Override
     public void close() {
-        boolean wasRunning;
         synchronized (lifecycle) {
             if (closing) {
                 return;
             }
             closing = true;
-            wasRunning = running;
-        }
-        if (!wasRunning) {
-            shutDown(false);
-            stopped.complete(null);
-            return;
         }
         Duration patience = settings.requestTimeout().plusSeconds(25);
         try {

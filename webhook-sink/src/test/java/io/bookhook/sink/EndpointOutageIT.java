@@ -39,7 +39,7 @@ class EndpointOutageIT {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
         MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET), quiet);
         int port = receiver.port();
-        WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).maxInFlight(MAX_IN_FLIGHT).circuit(CIRCUIT)
+        WebhookSink sink = WebhookSink.start(kit.settings(receiver.url()).maxInFlight(MAX_IN_FLIGHT).circuit(CIRCUIT)
                 .maxAttempts(15).firstBackoff(Duration.ofSeconds(5)).build());
         MockReceiver back = null;
         try {

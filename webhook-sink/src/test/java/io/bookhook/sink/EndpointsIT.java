@@ -40,7 +40,7 @@ class EndpointsIT {
         try (MockReceiver createdOnly = MockReceiver.start(MockReceiverConfig.defaults("created-secret"), quiet);
              MockReceiver salonOne = MockReceiver.start(MockReceiverConfig.defaults("salon-one-secret").withStandardSecrets(List.of(WHSEC)), quiet);
              MockReceiver salon999 = MockReceiver.start(MockReceiverConfig.defaults("salon-999-secret"), quiet)) {
-            WebhookSink sink = SinkTestKit.start(kit.settings(List.of(
+            WebhookSink sink = WebhookSink.start(kit.settings(List.of(
                     endpoint("created-only", createdOnly, "created-secret", SignatureMode.MAKE, Set.of(EventType.CREATED), Set.of()),
                     endpoint("salon-1", salonOne, "salon-one-secret", SignatureMode.BOTH, Set.of(), Set.of("1")),
                     endpoint("salon-999", salon999, "salon-999-secret", SignatureMode.MAKE, Set.of(), Set.of("999")))).build());
@@ -79,7 +79,7 @@ class EndpointsIT {
         try (MockReceiver up = MockReceiver.start(MockReceiverConfig.defaults("up-secret"), quiet)) {
             EndpointSettings downEndpoint = endpoint("down", down, "down-secret", SignatureMode.MAKE, Set.of(), Set.of());
             down.close();
-            WebhookSink sink = SinkTestKit.start(kit.settings(List.of(downEndpoint,
+            WebhookSink sink = WebhookSink.start(kit.settings(List.of(downEndpoint,
                     endpoint("up", up, "up-secret", SignatureMode.MAKE, Set.of(), Set.of()))).build());
             try {
                 // For a minute, an appointment every 0.5 s; the "down" endpoint refuses every connection meanwhile.
@@ -118,14 +118,14 @@ class EndpointsIT {
             List<EndpointSettings> endpoints = List.of(endpoint("paused", pausedOne, "p-secret", SignatureMode.MAKE, Set.of(), Set.of()),
                     endpoint("other", other, "o-secret", SignatureMode.MAKE, Set.of(), Set.of()));
             control("paused", true);
-            WebhookSink sink = SinkTestKit.start(kit.settings(endpoints).build());
+            WebhookSink sink = WebhookSink.start(kit.settings(endpoints).build());
             for (int id = 1; id <= 10; id++) {
                 kit.produceEvent(id, EventType.CREATED, 1, PARTITIONS);
             }
             await().atMost(SinkTestKit.WAIT).until(() -> other.deliveredCount() == 10);
             // Restarted while paused: the pause is read back before anything is attempted.
             sink.close();
-            sink = SinkTestKit.start(kit.settings(endpoints).build());
+            sink = WebhookSink.start(kit.settings(endpoints).build());
             for (int id = 11; id <= 20; id++) {
                 kit.produceEvent(id, EventType.CREATED, 1, PARTITIONS);
             }

@@ -38,7 +38,7 @@ class LargestEventIT {
         receiver.enqueue(new MockResponse.Builder().code(503).body("\u0001".repeat(8192)).build());
         receiver.enqueue(new MockResponse.Builder().code(200).build());
 
-        WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url("/hook").uri(), Map.of("max.request.size", Integer.toString(RECORD_LIMIT)))
+        WebhookSink sink = WebhookSink.start(kit.settings(receiver.url("/hook").uri(), Map.of("max.request.size", Integer.toString(RECORD_LIMIT)))
                 .build());
         try {
             kit.produce("appointment:1:created", event);

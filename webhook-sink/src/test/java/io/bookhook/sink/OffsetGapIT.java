@@ -48,7 +48,7 @@ class OffsetGapIT {
         for (long id = 1; id <= 3; id++) {
             kit.produce("appointment:" + id + ":created", event(id, EventType.CREATED));
         }
-        WebhookSink first = SinkTestKit.start(kit.settings(receiver.url()).build());
+        WebhookSink first = WebhookSink.start(kit.settings(receiver.url()).build());
         kit.awaitSettled(3);
         kit.awaitCommittedOffset(0, 3);
         first.close();
@@ -63,7 +63,7 @@ class OffsetGapIT {
         }
         int postsBefore = receiver.received().size();
 
-        WebhookSink second = SinkTestKit.start(kit.settings(receiver.url()).build());
+        WebhookSink second = WebhookSink.start(kit.settings(receiver.url()).build());
 
         assertThat(second.stopped()).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause().isInstanceOf(IllegalStateException.class)
@@ -79,7 +79,7 @@ class OffsetGapIT {
     void a_committed_requests_offset_deleted_by_retention_stops_the_sink_instead_of_skipping_operators_requests() throws Exception {
         IdempotencyKey key = IdempotencyKey.of(7, EventType.CREATED);
         kit.produce(key.toString(), event(7, EventType.CREATED));
-        WebhookSink first = SinkTestKit.start(kit.settings(receiver.url()).build());
+        WebhookSink first = WebhookSink.start(kit.settings(receiver.url()).build());
         DeliveryRecord delivered = kit.awaitSettled(1).get(SinkTestKit.deliveryId(7, EventType.CREATED));
         for (int request = 1; request <= 3; request++) {
             kit.produceRequest(resend("resend-" + request, key, delivered));
@@ -97,7 +97,7 @@ class OffsetGapIT {
         }
         int postsBefore = receiver.received().size();
 
-        WebhookSink second = SinkTestKit.start(kit.settings(receiver.url()).build());
+        WebhookSink second = WebhookSink.start(kit.settings(receiver.url()).build());
 
         assertThat(second.stopped()).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause().isInstanceOf(IllegalStateException.class)

@@ -50,7 +50,7 @@ class OperatorRequestsIT {
     @Test
     void a_retry_of_a_failed_delivery_after_the_receiver_recovered_posts_it_again_under_the_same_ids() throws Exception {
         receiver.failNext(1, 400);
-        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+        try (WebhookSink sink = WebhookSink.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
             DeliveryRecord failed = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
@@ -74,7 +74,7 @@ class OperatorRequestsIT {
     @Test
     void a_resend_requested_while_no_sink_runs_is_delivered_once_a_sink_starts_under_the_same_idempotency_key() throws Exception {
         DeliveryRecord delivered;
-        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+        try (WebhookSink sink = WebhookSink.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
             delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             assertThat(delivered.status()).isEqualTo(DeliveryStatus.DELIVERED);
@@ -83,7 +83,7 @@ class OperatorRequestsIT {
                 List.of(new DeliveryRequest.Item(null, null, KEY.toString(), 0, delivered.payload())), Instant.now()));
         assertThat(kit.readAll(kit.topics.deliveryRequests())).as("the request waits, stored, for a sink").hasSize(1);
 
-        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+        try (WebhookSink sink = WebhookSink.start(kit.settings(receiver.url()).build())) {
             String resendId = DeliveryIds.forResend("resend-1", Endpoint.DEFAULT_NAME, KEY);
             await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().containsKey(resendId)
                     && kit.ledger().get(resendId).status() == DeliveryStatus.DELIVERED);
@@ -103,7 +103,7 @@ class OperatorRequestsIT {
 
     @Test
     void a_retry_of_a_delivery_that_meanwhile_was_delivered_posts_nothing_and_an_unreadable_request_is_dead_lettered() throws Exception {
-        try (WebhookSink sink = SinkTestKit.start(kit.settings(receiver.url()).build())) {
+        try (WebhookSink sink = WebhookSink.start(kit.settings(receiver.url()).build())) {
             kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
             DeliveryRecord delivered = kit.awaitSettled(1).get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY));
             DeliveryRecord staleFailedView = delivered.next(DeliveryStatus.FAILED, 1, 500, "HTTP 500", null, Instant.now());
@@ -143,7 +143,7 @@ class OperatorRequestsIT {
                 }
             });
             server.start();
-            try (WebhookSink sink = SinkTestKit.start(kit.settings(server.url("/hook").uri()).firstBackoff(Duration.ofSeconds(2))
+            try (WebhookSink sink = WebhookSink.start(kit.settings(server.url("/hook").uri()).firstBackoff(Duration.ofSeconds(2))
                     .maxAttempts(5).build())) {
                 kit.produce(KEY.toString(), SinkTestKit.event(7, EventType.CREATED));
                 DeliveryRecord retrying = await().atMost(SinkTestKit.WAIT).until(() -> kit.ledger().get(DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, KEY)),

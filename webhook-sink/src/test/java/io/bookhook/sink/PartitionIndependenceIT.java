@@ -49,7 +49,7 @@ class PartitionIndependenceIT {
                 return new MockResponse.Builder().code(204).build();
             }
         });
-        WebhookSink sink = SinkTestKit.start(kit.settings(server.url("/hook").uri(), Map.of("max.poll.interval.ms", "2000"))
+        WebhookSink sink = WebhookSink.start(kit.settings(server.url("/hook").uri(), Map.of("max.poll.interval.ms", "2000"))
                 .firstBackoff(Duration.ofSeconds(3))
                 .maxAttempts(3)
                 .build());

@@ -34,7 +34,7 @@ class ReplayIT {
     void a_replay_from_earliest_skips_what_was_delivered_and_retries_what_failed() throws Exception {
         try (MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8))) {
-            WebhookSink first = SinkTestKit.start(kit.settings(receiver.url()).build());
+            WebhookSink first = WebhookSink.start(kit.settings(receiver.url()).build());
             for (int id = 1; id <= 3; id++) {
                 kit.produce("appointment:" + id + ":created", event(id, EventType.CREATED));
             }
@@ -49,7 +49,7 @@ class ReplayIT {
                 admin.alterConsumerGroupOffsets(kit.group,
                         Map.of(new TopicPartition(kit.topics.appointmentEvents(), 0), new OffsetAndMetadata(0))).all().get();
             }
-            WebhookSink replay = SinkTestKit.start(kit.settings(receiver.url()).build());
+            WebhookSink replay = WebhookSink.start(kit.settings(receiver.url()).build());
             try {
                 Map<String, DeliveryRecord> ledger = kit.awaitSettled(7);
                 kit.awaitCommittedOffset(0, 4);

@@ -61,7 +61,7 @@ class SinkCrashIT {
         }
         assertThat(SinkTestKit.settled(kit.ledger())).as("settled before the restart").isEqualTo(1);
 
-        WebhookSink restarted = SinkTestKit.start(kit.settings(receiver.url("/hook").uri())
+        WebhookSink restarted = WebhookSink.start(kit.settings(receiver.url("/hook").uri())
                 .signatureMode(SignatureMode.BOTH).standardSecrets(List.of(STANDARD_SECRET)).build());
         try {
             assertThat(kit.awaitSettled(2).values()).extracting(r -> r.status()).containsOnly(DeliveryStatus.DELIVERED);
@@ -111,7 +111,7 @@ class SinkCrashIT {
         }
         Instant killed = Instant.now();
 
-        WebhookSink restarted = SinkTestKit.start(kit.settings(receiver.url("/hook").uri()).build());
+        WebhookSink restarted = WebhookSink.start(kit.settings(receiver.url("/hook").uri()).build());
         try {
             Map<String, DeliveryRecord> ledger = kit.awaitSettled(EVENTS);
 

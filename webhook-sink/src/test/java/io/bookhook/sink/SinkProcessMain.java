@@ -47,10 +47,8 @@ public final class SinkProcessMain {
         if (arg.containsKey("standard")) {
             builder.signatureMode(SignatureMode.BOTH).standardSecrets(List.of(arg.get("standard")));
         }
-        WebhookSink sink = new WebhookSink(builder.build());
+        WebhookSink sink = WebhookSink.start(builder.build());
         Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "sink-shutdown"));
-        Thread loop = new Thread(sink, "sink");
-        loop.start();
         if (Boolean.parseBoolean(arg.getOrDefault("report", "false"))) {
             while (sink.counts().delivered() < 1 && !sink.stopped().isDone()) {
                 Thread.sleep(5);
@@ -61,6 +59,6 @@ public final class SinkProcessMain {
             System.out.println("ready after=" + readyMillis + "ms heap-after-gc=" + heap);
             System.out.flush();
         }
-        loop.join();
+        sink.stopped().handle((ok, failure) -> null).join();
     }
 }

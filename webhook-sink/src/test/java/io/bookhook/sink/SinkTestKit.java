@@ -96,14 +96,6 @@ final class SinkTestKit {
                 .requestTimeout(Duration.ofSeconds(5));
     }
 
-    static WebhookSink start(SinkSettings settings) {
-        WebhookSink sink = new WebhookSink(settings);
-        Thread loop = new Thread(sink, "webhook-sink-" + settings.instanceId());
-        loop.setDaemon(true);
-        loop.start();
-        return sink;
-    }
-
     static byte[] event(long appointmentId, EventType type) {
         return event(appointmentId, type, 1);
     }

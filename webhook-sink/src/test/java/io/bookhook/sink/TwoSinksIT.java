@@ -39,8 +39,8 @@ class TwoSinksIT {
     void one_of_two_sinks_stopped_mid_stream_loses_nothing_and_duplicates_nothing() throws Exception {
         try (MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET).withStall(Duration.ofMillis(150)),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8))) {
-            WebhookSink staying = SinkTestKit.start(kit.settings(receiver.url()).instanceId(kit.group + "-a").build());
-            WebhookSink leaving = SinkTestKit.start(kit.settings(receiver.url()).instanceId(kit.group + "-b").build());
+            WebhookSink staying = WebhookSink.start(kit.settings(receiver.url()).instanceId(kit.group + "-a").build());
+            WebhookSink leaving = WebhookSink.start(kit.settings(receiver.url()).instanceId(kit.group + "-b").build());
             try {
                 var producing = kit.produceEventsPaced(EVENTS, PARTITIONS, PACE);
                 await().atMost(SinkTestKit.WAIT).until(() -> receiver.deliveredCount() >= EVENTS / 4);
@@ -81,7 +81,7 @@ class TwoSinksIT {
         try (MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET).withStall(Duration.ofMillis(150)),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8))) {
             Process killed = kit.startChildSink("two-sinks", "url=" + receiver.url());
-            WebhookSink staying = SinkTestKit.start(kit.settings(receiver.url()).instanceId(kit.group + "-b").build());
+            WebhookSink staying = WebhookSink.start(kit.settings(receiver.url()).instanceId(kit.group + "-b").build());
             try {
                 await().atMost(SinkTestKit.WAIT).until(() -> membersOwningPartitions() == 2);
                 var producing = kit.produceEventsPaced(EVENTS, PARTITIONS, PACE);

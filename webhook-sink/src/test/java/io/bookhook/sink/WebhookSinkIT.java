@@ -49,7 +49,7 @@ class WebhookSinkIT {
     }
 
     private WebhookSink startSink(UnaryOperator<SinkSettingsBuilder> adjust) {
-        return SinkTestKit.start(adjust.apply(kit.settings(receiver.url())).build());
+        return WebhookSink.start(adjust.apply(kit.settings(receiver.url())).build());
     }
 
     @Test

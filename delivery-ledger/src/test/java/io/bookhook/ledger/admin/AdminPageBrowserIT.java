@@ -234,11 +234,7 @@ class AdminPageBrowserIT {
                 .stateDir(java.nio.file.Path.of("target", "sink-state"))
                 .maxAttempts(1)
                 .build();
-        WebhookSink sink = new WebhookSink(settings);
-        Thread loop = new Thread(sink, "browser-test-sink");
-        loop.setDaemon(true);
-        loop.start();
-        return sink;
+        return WebhookSink.start(settings);
     }
 
     private void produceEvent(IdempotencyKey key) throws Exception {
