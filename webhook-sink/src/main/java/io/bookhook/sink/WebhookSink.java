@@ -73,7 +73,6 @@ public final class WebhookSink implements Stage {
     private volatile boolean joined;
     /** Event partitions this sink works now, for those who wait until it takes part (the demo, the bench). */
     private volatile int partitionsOwned;
-    private boolean running;
     /** Set when the loop died of an error: then nothing more is committed, and the next owner reads open records again. */
     private boolean abandoned;
 
@@ -91,7 +90,7 @@ public final class WebhookSink implements Stage {
     public static WebhookSink start(SinkSettings settings) {
         WebhookSink sink = new WebhookSink(settings, endpoints(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()),
                 Clock.systemUTC());
-        sink.startLoop();
+        new Thread(sink::loop, THREAD_NAME).start();
         return sink;
     }
 
@@ -125,20 +124,13 @@ public final class WebhookSink implements Stage {
     /** Polling and posting, in its consumer group: what a readiness probe asks. */
     public boolean isRunning() {
         synchronized (lifecycle) {
-            return running && engine != null && joined && !closing && !stopped.isDone();
+            return engine != null && joined && !closing && !stopped.isDone();
         }
     }
 
     @Override
     public Readiness readiness() {
         return readiness;
-    }
-
-    private void startLoop() {
-        synchronized (lifecycle) {
-            running = true;
-        }
-        new Thread(this::loop, THREAD_NAME).start();
     }
 
     private void loop() {
