@@ -77,7 +77,7 @@ class PostgresTlsIT {
     @Test
     void verify_full_with_the_servers_ca_streams_an_insert_to_kafka_over_tls() throws Exception {
         try (CaptureEngine capture = CaptureEngine.start(settings("localhost", verifying(SslMode.VERIFY_FULL, authority)))) {
-            capture.awaitStreaming(Duration.ofSeconds(60));
+            capture.awaitReady(Duration.ofSeconds(60));
             postgres.execute(database, "INSERT INTO appointments_customer (name, phone, email) VALUES ('Mei', '0912-345-4567', 'mei@example.com')");
 
             List<ConsumerRecord<byte[], byte[]>> changes = TopicReader.readAtLeast(stack.kafka().bootstrapServers(),
