@@ -45,8 +45,14 @@ final class StageRunner {
         AutoCloseable endpoints = StageEndpoints.start(stagePort, readiness(stage.name(), started));
         try {
             started.set(runner.start(stage));
+            if (stage.readyWithin().isPresent()) {
+                started.get().awaitReady(stage.readyWithin().get());
+            }
         } catch (Exception | Error e) {
             endpoints.close();
+            if (started.get() != null) {
+                started.get().close();
+            }
             throw e;
         }
         Stage running = started.get();
