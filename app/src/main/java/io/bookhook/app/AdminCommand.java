@@ -6,6 +6,7 @@ import io.bookhook.ledger.DeliveryRequests;
 import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
+import io.bookhook.ledger.admin.AdminAccess;
 import io.bookhook.ledger.admin.AdminServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -20,15 +21,16 @@ import picocli.CommandLine.Option;
                 "",
                 "The page lists deliveries and retries or resends them; /api/deliveries is its JSON API; /metrics is in the "
                         + "Prometheus text format; /health/live and /health/ready (ready once the ledger is read to its end). "
-                        + "It has no login of its own: it listens on loopback unless --bind says otherwise; put it behind your "
-                        + "own access control."})
+                        + "The API asks for a token (Authorization: Bearer ...): BOOKHOOK_ADMIN_TOKEN may do everything, "
+                        + "BOOKHOOK_ADMIN_READ_TOKEN only read. Without a token it listens on loopback only."})
 final class AdminCommand extends OperatorCommand {
 
     @Option(names = "--port", defaultValue = "8081", paramLabel = "P", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: BOOKHOOK_ADMIN_BIND, else 127.0.0.1; 0.0.0.0 in a container, which needs "
+                    + "BOOKHOOK_ADMIN_TOKEN).")
     String bind;
 
     AdminCommand(Map<String, String> environment) {
@@ -43,6 +45,13 @@ final class AdminCommand extends OperatorCommand {
 
     @Override
     int run(BookhookSettings settings, PrintWriter out) throws Exception {
+        AdminAccess access = settings.adminAccess();
+        InetSocketAddress address = new InetSocketAddress(bind != null ? bind : settings.adminBind(), port);
+        if (!access.mayListenOn(address)) {
+            throw new SettingsException(BookhookSettings.ADMIN_TOKEN + " is not set, so the admin listens on loopback only, not on "
+                    + address.getHostString() + " (BOOKHOOK_ADMIN_BIND or --bind): set " + BookhookSettings.ADMIN_TOKEN
+                    + " (and " + BookhookSettings.ADMIN_READ_TOKEN + " for read-only users), or bind to 127.0.0.1");
+        }
         Map<String, String> client = settings.env().kafkaClient();
         PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
         DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
@@ -53,7 +62,7 @@ final class AdminCommand extends OperatorCommand {
         LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         AdminServer server;
         try {
-            server = AdminServer.start(new InetSocketAddress(bind, port), ledger,
+            server = AdminServer.start(address, access, ledger,
                     new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
         } catch (RuntimeException e) {
             controls.close();
@@ -62,7 +71,8 @@ final class AdminCommand extends OperatorCommand {
             ledger.close();
             throw e;
         }
-        out.println("bookhook admin at " + server.uri() + " (metrics at " + server.uri().resolve("metrics") + ")");
+        out.println("bookhook admin at " + server.uri() + " (metrics at " + server.uri().resolve("metrics") + "; "
+                + (access.needsToken() ? "the API asks for a token" : "no token: loopback only") + ")");
         out.flush();
         AutoCloseable all = () -> {
             server.close();

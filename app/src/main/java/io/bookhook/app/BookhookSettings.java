@@ -95,6 +95,34 @@ final class BookhookSettings {
         return new TableMappingSettings(env.reader());
     }
 
+    static final String ADMIN_TOKEN = "BOOKHOOK_ADMIN_TOKEN";
+    static final String ADMIN_READ_TOKEN = "BOOKHOOK_ADMIN_READ_TOKEN";
+
+    /**
+     * Who may use {@code bookhook admin}: the holder of {@code BOOKHOOK_ADMIN_TOKEN} everything, of
+     * {@code BOOKHOOK_ADMIN_READ_TOKEN} reading only; neither set, anyone who reaches it (then it listens on loopback only).
+     * The values are never echoed.
+     */
+    io.bookhook.ledger.admin.AdminAccess adminAccess() {
+        Optional<String> operator = env.optional(ADMIN_TOKEN);
+        Optional<String> read = env.optional(ADMIN_READ_TOKEN);
+        if (operator.isEmpty()) {
+            if (read.isPresent()) {
+                throw new SettingsException(ADMIN_READ_TOKEN + " is set without " + ADMIN_TOKEN + ": set the operator token too");
+            }
+            return io.bookhook.ledger.admin.AdminAccess.open();
+        }
+        if (read.equals(operator)) {
+            throw new SettingsException(ADMIN_READ_TOKEN + " is the same as " + ADMIN_TOKEN + ": give read-only users a token of their own");
+        }
+        return io.bookhook.ledger.admin.AdminAccess.withTokens(operator.get(), read);
+    }
+
+    /** Where {@code bookhook admin} listens unless {@code --bind} says: {@code BOOKHOOK_ADMIN_BIND}, else loopback. */
+    String adminBind() {
+        return env.string("BOOKHOOK_ADMIN_BIND", "127.0.0.1");
+    }
+
     TableMapping tableMapping() {
         return Env.checked(() -> mappingSettings().mapping());
     }

@@ -6,6 +6,7 @@ import io.bookhook.ledger.DeliveryRequests;
 import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
+import io.bookhook.ledger.admin.AdminAccess;
 import io.bookhook.ledger.admin.AdminServer;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,7 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 
-/** The admin page of the demo, on a free loopback port, showing the metrics of every stage in the process. */
+/** The admin page of the demo, on a free loopback port and without a token, showing the metrics of every stage in the process. */
 final class DemoAdmin implements AutoCloseable {
 
     private final LedgerView ledger;
@@ -46,7 +47,8 @@ final class DemoAdmin implements AutoCloseable {
         LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
         AdminServer server;
         try {
-            server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), ledger,
+            // The demo's admin asks for no token: it is on loopback, for whoever runs the demo on this machine.
+            server = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), AdminAccess.open(), ledger,
                     new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
         } catch (RuntimeException e) {
             ledger.close();

@@ -97,7 +97,8 @@ final class DemoCommand implements Callable<Integer> {
             try (MockReceiver closeReceiver = receiver;
                     Pipeline pipeline = Pipeline.start(settings, progress);
                     DemoAdmin admin = progress.step("admin page and metrics", () -> DemoAdmin.start(settings))) {
-                out.println("  admin page: " + admin.uri() + "  (metrics: " + admin.uri().resolve("metrics") + ")");
+                out.println("  admin page: " + admin.uri() + "  (no token: it listens on loopback only; metrics: "
+                        + admin.uri().resolve("metrics") + ")");
                 if (endpointsFile.isEmpty()) {
                     out.println("  posting to " + (externalUrl.isPresent() ? "MAKE_WEBHOOK_URL" : environment.get("MAKE_WEBHOOK_URL")));
                 }

@@ -41,8 +41,10 @@ public final class StageSettingsProbe {
                 settings.env().required("MAKE_WEBHOOK_SECRET");
                 settings.env().list("BOOKHOOK_STANDARD_WEBHOOK_SECRETS");
             },
-            // AdminCommand.run: the Kafka client and the topic names (its port and address are options, not settings)
+            // AdminCommand.run: its tokens and address, the Kafka client and the topic names (its port is an option, not a setting)
             "admin", settings -> {
+                settings.adminAccess();
+                settings.adminBind();
                 settings.env().kafkaClient();
                 settings.topics();
             });

@@ -16,6 +16,8 @@ import java.util.Map;
 /**
  * The admin port: the page, the JSON API, {@code /metrics} and the health checks. Ready once the ledger view
  * has caught up, so its answers are not stale. The registry comes from outside, so stages running in the same process (the demo) publish on the same port.
+ * The JSON API answers only with a token of {@link AdminAccess}; the page's files (which hold no data), the health
+ * checks (for probes) and {@code /metrics} (counts, no ids or payloads; scraped like every stage's) need none.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -25,8 +27,11 @@ public final class AdminServer implements AutoCloseable {
         this.endpoints = endpoints;
     }
 
-    public static AdminServer start(InetSocketAddress address, LedgerView view, DeliveryActions actions, EndpointView endpoints,
-                                    EndpointControls controls, PrometheusMeterRegistry registry) {
+    public static AdminServer start(InetSocketAddress address, AdminAccess access, LedgerView view, DeliveryActions actions,
+                                    EndpointView endpoints, EndpointControls controls, PrometheusMeterRegistry registry) {
+        if (!access.mayListenOn(address)) {
+            throw new IllegalArgumentException("an admin without a token listens on loopback only, not on " + address);
+        }
         LedgerMetrics.bind(registry, view);
         HealthAndMetrics health = new HealthAndMetrics(new Readiness() {
             @Override
@@ -39,10 +44,11 @@ public final class AdminServer implements AutoCloseable {
                 return view.waitingFor();
             }
         }, registry);
+        OperatorAudit audit = new OperatorAudit();
         return new AdminServer(HttpEndpoints.start(address, "bookhook-admin-http", 4, Map.of(
                 "/", new StaticFiles(),
-                "/api/", new DeliveriesApi(view, actions, registry),
-                "/api/endpoints", new EndpointsApi(view, endpoints, controls, Clock.systemUTC()),
+                "/api/", new AccessGuard(access, audit, new DeliveriesApi(view, actions, registry)),
+                "/api/endpoints", new AccessGuard(access, audit, new EndpointsApi(view, endpoints, controls, Clock.systemUTC())),
                 "/metrics", health::metrics,
                 "/health/live", health::live,
                 "/health/ready", health::ready)));

@@ -33,8 +33,8 @@ final class DeliveriesApi implements HttpHandler {
     static final String ACTION_HEADER = "X-Bookhook-Action";
 
     private static final Pattern ONE = Pattern.compile("/api/deliveries/([^/]+)");
-    private static final Pattern RETRY = Pattern.compile("/api/deliveries/([^/]+)/retry");
-    private static final Pattern RESEND = Pattern.compile("/api/appointments/([^/]+)/resend");
+    static final Pattern RETRY = Pattern.compile("/api/deliveries/([^/]+)/retry");
+    static final Pattern RESEND = Pattern.compile("/api/appointments/([^/]+)/resend");
 
     /** Deliveries per page of {@code GET /api/deliveries} unless {@code limit} says otherwise, and the most it may say. */
     static final int DEFAULT_LIMIT = 200;

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class EndpointsApi implements HttpHandler {
 
-    private static final Pattern ACTION = Pattern.compile("/api/endpoints/([^/]+)/(pause|resume)");
+    static final Pattern ACTION = Pattern.compile("/api/endpoints/([^/]+)/(pause|resume)");
 
     private final LedgerView ledger;
     private final EndpointView endpoints;

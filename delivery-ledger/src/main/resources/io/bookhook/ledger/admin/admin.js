@@ -5,6 +5,45 @@
 const ACTION_HEADER = {'X-Bookhook-Action': 'page'};
 let selectedId = null;
 
+// The admin's token, when it asks for one (401). sessionStorage: it goes when the tab closes, and no other site can
+// read it; it is sent as a header, never in a URL, so it stays out of logs and histories.
+const TOKEN_KEY = 'bookhook-admin-token';
+
+class TokenNeeded extends Error {}
+
+function authorized(headers) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? {...headers, 'Authorization': 'Bearer ' + token} : headers;
+}
+
+// Every call to the API: with the token; a 401 asks for a (new) token instead of showing an error.
+async function api(url, options = {}) {
+  const response = await fetch(url, {...options, headers: authorized(options.headers || {})});
+  if (response.status === 401) {
+    askForToken(sessionStorage.getItem(TOKEN_KEY) !== null);
+    throw new TokenNeeded();
+  }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+function askForToken(refused) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  const form = document.getElementById('token-form');
+  if (!form.hidden) return;
+  form.hidden = false;
+  document.getElementById('session').hidden = true;
+  if (refused) say('That token was not accepted: enter the operator token or a read-only one.', true);
+  document.getElementById('token-input').focus();
+}
+
+function refreshAll() {
+  loadList('first');
+  loadEndpoints();
+  if (selectedId) showDetail(selectedId);
+}
+
 function el(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = String(text);
@@ -18,11 +57,8 @@ function say(text, isError) {
   message.className = isError ? 'error' : '';
 }
 
-async function getJson(url) {
-  const response = await fetch(url, {headers: {'Accept': 'application/json'}});
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error || response.statusText);
-  return body;
+function getJson(url) {
+  return api(url, {headers: {'Accept': 'application/json'}});
 }
 
 // The list shows the newest page of deliveries matching the filters; "Load more" adds the page after it (the API's
@@ -75,7 +111,7 @@ async function loadList(mode = 'refresh') {
     document.getElementById('counts').textContent =
       Object.entries(body.counts).map(([status, n]) => status + ': ' + n.toLocaleString('en-US')).join(' · ');
   } catch (error) {
-    say('Cannot list deliveries: ' + error.message, true);
+    if (!(error instanceof TokenNeeded)) say('Cannot list deliveries: ' + error.message, true);
   } finally {
     if (mode === 'more') list.loadingMore = false;
   }
@@ -131,20 +167,18 @@ async function showDetail(id) {
       ...d.same_key.map(o => el('li', o.delivery_id + ' · ' + o.reason + ' · ' + o.status + ' · ' + o.attempts + ' attempt(s)')));
     document.getElementById('detail-payload').textContent = JSON.stringify(d.payload, null, 2);
   } catch (error) {
-    say('Cannot show delivery ' + id + ': ' + error.message, true);
+    if (!(error instanceof TokenNeeded)) say('Cannot show delivery ' + id + ': ' + error.message, true);
   }
 }
 
 async function act(url) {
   try {
-    const response = await fetch(url, {method: 'POST', headers: ACTION_HEADER});
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error || response.statusText);
+    const body = await api(url, {method: 'POST', headers: ACTION_HEADER});
     say(body.request.action + ' requested (request ' + body.request.request_id + '); the sink carries it out and the ledger shows the new attempt.');
     await loadList();
     if (selectedId) await showDetail(selectedId);
   } catch (error) {
-    say('Refused: ' + error.message, true);
+    if (!(error instanceof TokenNeeded)) say('Refused: ' + error.message, true);
   }
 }
 
@@ -169,19 +203,17 @@ async function loadEndpoints() {
       return row;
     }));
   } catch (error) {
-    say('Cannot list endpoints: ' + error.message, true);
+    if (!(error instanceof TokenNeeded)) say('Cannot list endpoints: ' + error.message, true);
   }
 }
 
 async function control(name, action) {
   try {
-    const response = await fetch('api/endpoints/' + encodeURIComponent(name) + '/' + action, {method: 'POST', headers: ACTION_HEADER});
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error || response.statusText);
+    const body = await api('api/endpoints/' + encodeURIComponent(name) + '/' + action, {method: 'POST', headers: ACTION_HEADER});
     say('endpoint ' + body.endpoint + (body.paused ? ' paused: its deliveries wait' : ' resumed: what waited goes now'));
     await loadEndpoints();
   } catch (error) {
-    say('Refused: ' + error.message, true);
+    if (!(error instanceof TokenNeeded)) say('Refused: ' + error.message, true);
   }
 }
 
@@ -190,7 +222,25 @@ document.getElementById('filters').addEventListener('submit', event => {
   loadList('first');
 });
 document.getElementById('load-more').addEventListener('click', () => loadList('more'));
+document.getElementById('token-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('token-input');
+  sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+  input.value = '';
+  document.getElementById('token-form').hidden = true;
+  document.getElementById('session').hidden = false;
+  say('');
+  refreshAll();
+});
+document.getElementById('forget-token').addEventListener('click', () => {
+  sessionStorage.removeItem(TOKEN_KEY);
+  location.reload();
+});
+document.getElementById('session').hidden = sessionStorage.getItem(TOKEN_KEY) === null;
 loadList('first');
 loadEndpoints();
-// The ledger and the endpoints keep changing while the sink works: follow them.
-setInterval(() => { loadList(); loadEndpoints(); if (selectedId) showDetail(selectedId); }, 3000);
+// The ledger and the endpoints keep changing while the sink works: follow them (not while the page waits for a token).
+setInterval(() => {
+  if (!document.getElementById('token-form').hidden) return;
+  loadList(); loadEndpoints(); if (selectedId) showDetail(selectedId);
+}, 3000);

@@ -2,6 +2,10 @@ package io.bookhook.ledger.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.ledger.Deliveries;
 import io.bookhook.schemas.AppointmentEvent;
@@ -47,11 +51,13 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin page in a real headless Chromium (Debian's chromium and chromium-driver), with a real sink behind it:
- * load the page, see the delivery the sink recorded failed, open it, press retry, see the request accepted and
- * stored, then see the sink's new attempt, delivered.
+ * give the page the token it asks for, see the delivery the sink recorded failed, open it, press retry (refused with
+ * the read-only token, accepted with the operator's), see the request stored, then the sink's new attempt, delivered.
+ * The other tests run the admin as the demo does: on loopback, without a token.
  */
 class AdminPageBrowserIT {
 
@@ -67,7 +73,6 @@ class AdminPageBrowserIT {
         // Fail, never skip: CI installs the browser, and a browser test that silently does not run proves nothing.
         assertThat(new File(CHROMIUM)).as("Chromium is needed: apt-get install -y chromium chromium-driver").canRead();
         assertThat(new File(CHROMEDRIVER).canExecute()).as("chromedriver is needed: apt-get install -y chromium chromium-driver").isTrue();
-        admin = new AdminFixture();
         profile = Files.createTempDirectory("bookhook-chromium-");
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -92,28 +97,46 @@ class AdminPageBrowserIT {
     }
 
     @Test
-    void should_show_a_failed_delivery_retry_it_and_show_the_new_attempt_made_by_the_sink() throws Exception {
+    void should_ask_for_a_token_show_a_failed_delivery_retry_it_with_the_operator_token_and_show_the_new_attempt() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root().addAppender(log);
+        admin = AdminFixture.withTokens();
         IdempotencyKey key = IdempotencyKey.of(42, EventType.CONFIRMED);
+        String deliveryId = DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, key);
         try (MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults(SECRET).withFailFirst(1, 503),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
                 WebhookSink sink = startSink(receiver)) {
             produceEvent(key);
-            String deliveryId = DeliveryIds.forEvent(Endpoint.DEFAULT_NAME, key);
             By failedRow = By.cssSelector("tr[data-delivery-id='" + deliveryId + "']");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
             browser.get(admin.uri("/").toString());
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-form")));
+            assertThat(browser.findElements(By.cssSelector("#deliveries tbody tr"))).as("nothing shown without a token").isEmpty();
+            giveToken(wait, "not-the-token");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "That token was not accepted"));
+            giveToken(wait, AdminFixture.READ_TOKEN);
+            // The token is kept for the tab's session: the page reloaded keeps it.
             wait.until(driver -> {
                 driver.navigate().refresh();
                 return driver.findElements(failedRow).stream().anyMatch(row -> row.getText().contains("failed"));
             });
+            assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
             assertThat(browser.findElement(failedRow).getText()).contains("appointment:42:confirmed");
 
             browser.findElement(failedRow).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), deliveryId));
             assertThat(browser.findElement(By.id("detail-fields")).getText()).contains("503");
             assertThat(browser.findElement(By.id("detail-payload")).getText()).contains("\"idempotency_key\": \"appointment:42:confirmed\"");
+            browser.findElement(By.id("retry-button")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Refused: a read-only token cannot retry"));
+            assertThat(admin.broker.requests()).isEmpty();
 
+            browser.findElement(By.id("forget-token")).click();
+            giveToken(wait, AdminFixture.OPERATOR_TOKEN);
+            wait.until(ExpectedConditions.elementToBeClickable(failedRow)).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), deliveryId));
             browser.findElement(By.id("retry-button")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "retry requested"));
             assertThat(admin.broker.requests()).singleElement().satisfies(stored -> {
@@ -129,11 +152,34 @@ class AdminPageBrowserIT {
             assertThat(row.getText()).doesNotContain("requested");
             assertThat(browser.findElement(By.id("retry-button")).isEnabled()).as("a delivered delivery is resent, not retried").isFalse();
             assertThat(receiver.received()).extracting(r -> r.header("X-Delivery-Attempt")).containsExactly("1", "2");
+        } finally {
+            root().detachAppender(log);
         }
+        List<String> lines;
+        synchronized (log) { // the appender appends under its own lock
+            lines = log.list.stream().map(event -> event.getLoggerName() + " " + event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : " " + ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
+        }
+        assertThat(lines).noneMatch(line -> line.contains(AdminFixture.OPERATOR_TOKEN) || line.contains(AdminFixture.READ_TOKEN));
+        assertThat(lines).filteredOn(line -> line.startsWith("bookhook.audit ")).containsExactly(
+                "bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=read remote=127.0.0.1 status=403",
+                "bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=operator remote=127.0.0.1 status=202");
+    }
+
+    /** Types a token into the page's prompt, once the page shows it. */
+    private void giveToken(WebDriverWait wait, String token) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
+        input.sendKeys(token);
+        browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     @Test
     void should_show_each_endpoints_health_pause_one_and_resume_it_and_filter_deliveries_by_endpoint() throws Exception {
+        admin = new AdminFixture();
         try (MockReceiver alpha = MockReceiver.start(MockReceiverConfig.defaults(SECRET), quiet());
                 MockReceiver beta = MockReceiver.start(MockReceiverConfig.defaults(SECRET), quiet());
                 WebhookSink sink = startSink(SinkSettings.builder(new HashMap<>(admin.broker.client())).endpoints(List.of(
@@ -169,6 +215,7 @@ class AdminPageBrowserIT {
 
     @Test
     void should_show_the_newest_page_of_a_long_ledger_with_its_total_and_load_more_on_demand() throws Exception {
+        admin = new AdminFixture();
         admin.broker.writeLedger(IntStream.range(0, 250)
                 .mapToObj(i -> Deliveries.record(String.format("page-%03d", i), Integer.toString(1000 + i), EventType.CREATED,
                         i == 7 ? DeliveryStatus.FAILED : DeliveryStatus.DELIVERED, Deliveries.T0.plusSeconds(i)))

@@ -5,6 +5,10 @@ import static io.bookhook.ledger.Deliveries.failed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
@@ -19,16 +23,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
-/** The admin port over HTTP, on a real ledger: the JSON API, its refusals, metrics and health. */
+/**
+ * The admin port over HTTP, on a real ledger and with both tokens set: the JSON API, who may use it, its refusals,
+ * metrics and health. Every log line written meanwhile is captured: none may hold a token.
+ */
 class AdminServerIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private AdminFixture admin;
 
     @BeforeEach
     void ledgerWithOneFailedAndOneDeliveredDelivery() {
-        admin = new AdminFixture();
+        log.start();
+        root().addAppender(log);
+        admin = AdminFixture.withTokens();
         admin.broker.writeLedger(failed("d-failed", "42", EventType.CONFIRMED), delivered("d-delivered", "42", EventType.CREATED),
                 delivered("d-other", "7", EventType.CREATED));
         await().atMost(Duration.ofSeconds(15)).until(() -> get("/health/ready").statusCode() == 200
@@ -38,6 +49,58 @@ class AdminServerIT {
     @AfterEach
     void stop() {
         admin.close();
+        root().detachAppender(log);
+        assertThat(logLines()).noneMatch(line -> line.contains(AdminFixture.OPERATOR_TOKEN) || line.contains(AdminFixture.READ_TOKEN));
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    /** Each captured line as written: the message, and any exception's text, which a token could hide in too. */
+    private List<String> logLines() {
+        synchronized (log) { // the appender appends under its own lock
+            return log.list.stream().map(event -> event.getLoggerName() + " " + event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : " " + ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
+        }
+    }
+
+    @Test
+    void the_api_answers_only_a_token_of_its_own_and_a_read_token_only_reads() throws Exception {
+        HttpResponse<String> none = send("GET", "/api/deliveries", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+        assertThat(send("GET", "/api/deliveries", "wrong-" + AdminFixture.OPERATOR_TOKEN).statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/api/deliveries/d-failed/retry", null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/endpoints", null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> read = send("GET", "/api/deliveries", AdminFixture.READ_TOKEN);
+        assertThat(ids(read)).containsExactlyInAnyOrder("d-failed", "d-delivered", "d-other");
+        assertThat(send("GET", "/api/deliveries/d-failed", AdminFixture.READ_TOKEN).body()).contains("appointment:42:confirmed");
+        HttpResponse<String> readRetry = send("POST", "/api/deliveries/d-failed/retry", AdminFixture.READ_TOKEN);
+        assertThat(readRetry.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(readRetry.body()).get("error").asText()).startsWith("a read-only token cannot retry");
+        assertThat(send("POST", "/api/appointments/42/resend", AdminFixture.READ_TOKEN).statusCode()).isEqualTo(403);
+        assertThat(send("POST", "/api/endpoints/make/pause", AdminFixture.READ_TOKEN).statusCode()).isEqualTo(403);
+        assertThat(admin.broker.requests()).as("nothing was asked of the sink").isEmpty();
+
+        assertThat(send("POST", "/api/deliveries/d-failed/retry", AdminFixture.OPERATOR_TOKEN).statusCode()).isEqualTo(202);
+        assertThat(admin.broker.requests()).singleElement().satisfies(r -> assertThat(r.value().deliveryId()).isEqualTo("d-failed"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logLines()).filteredOn(line -> line.startsWith("bookhook.audit "))
+                .containsExactly(
+                        "bookhook.audit admin action=retry target=delivery:d-failed token=read remote=127.0.0.1 status=403",
+                        "bookhook.audit admin action=resend target=appointment:42 token=read remote=127.0.0.1 status=403",
+                        "bookhook.audit admin action=pause target=endpoint:make token=read remote=127.0.0.1 status=403",
+                        "bookhook.audit admin action=retry target=delivery:d-failed token=operator remote=127.0.0.1 status=202"));
+    }
+
+    @Test
+    void the_page_health_and_metrics_need_no_token() throws Exception {
+        assertThat(send("GET", "/", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/admin.js", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/health/ready", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", null).body()).contains("bookhook_ledger_view_ready 1");
     }
 
     @Test
@@ -188,15 +251,30 @@ class AdminServerIT {
         return ids;
     }
 
+    /** A GET with the operator token. */
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return send("GET", path, AdminFixture.OPERATOR_TOKEN);
     }
 
+    /** A POST with the operator token. */
     private HttpResponse<String> post(String path, boolean withActionHeader) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + AdminFixture.OPERATOR_TOKEN);
         if (withActionHeader) {
             request.header(DeliveriesApi.ACTION_HEADER, "test");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request as the page sends it (POSTs with the action header), with the given token or none. */
+    private HttpResponse<String> send(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(admin.uri(path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (method.equals("POST")) {
+            request.header(DeliveriesApi.ACTION_HEADER, "test");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
