@@ -69,6 +69,35 @@ class CommandLineTest {
     }
 
     @Test
+    void the_admin_refuses_to_listen_beyond_loopback_without_a_token_naming_the_token_and_the_address_setting() {
+        Map<String, String> environment = Map.of("BOOKHOOK_ADMIN_BIND", "0.0.0.0", "BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+        assertThat(cli.run(environment, "admin", "--port", "0")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook admin: BOOKHOOK_ADMIN_TOKEN is not set, so the admin listens on loopback only, not on"
+                + " 0.0.0.0 (BOOKHOOK_ADMIN_BIND or --bind): set BOOKHOOK_ADMIN_TOKEN (and BOOKHOOK_ADMIN_READ_TOKEN for read-only users),"
+                + " or bind to 127.0.0.1" + System.lineSeparator());
+        assertThat(out.toString()).as("nothing started").isEmpty();
+
+        InProcessCommandLine withBindOption = new InProcessCommandLine();
+        assertThat(withBindOption.run(Map.of("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9"), "admin", "--bind", "0.0.0.0", "--port", "0"))
+                .isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(withBindOption.err.toString()).startsWith("bookhook admin: BOOKHOOK_ADMIN_TOKEN is not set").hasLineCount(1);
+    }
+
+    @Test
+    void admin_tokens_are_checked_at_start_and_never_printed() {
+        assertThat(cli.run(Map.of("BOOKHOOK_ADMIN_READ_TOKEN", "read-only-value"), "admin", "--port", "0"))
+                .isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        InProcessCommandLine same = new InProcessCommandLine();
+        assertThat(same.run(Map.of("BOOKHOOK_ADMIN_TOKEN", "shared-value", "BOOKHOOK_ADMIN_READ_TOKEN", " shared-value "), "admin", "--port", "0"))
+                .isEqualTo(OneLineErrors.SETTINGS_ERROR);
+        assertThat(err.toString()).isEqualTo("bookhook admin: BOOKHOOK_ADMIN_READ_TOKEN is set without BOOKHOOK_ADMIN_TOKEN: set the"
+                + " operator token too" + System.lineSeparator());
+        assertThat(same.err.toString()).isEqualTo("bookhook admin: BOOKHOOK_ADMIN_READ_TOKEN is the same as BOOKHOOK_ADMIN_TOKEN: give"
+                + " read-only users a token of their own" + System.lineSeparator());
+        assertThat(err.toString() + out + same.err + same.out).doesNotContain("read-only-value").doesNotContain("shared-value");
+    }
+
+    @Test
     void the_mock_receiver_needs_the_secret_it_verifies_with() {
         assertThat(cli.run(Map.of(), "mock-receiver", "--port", "0")).isEqualTo(OneLineErrors.SETTINGS_ERROR);
         assertThat(err.toString()).isEqualTo("bookhook mock-receiver: MAKE_WEBHOOK_SECRET is not set" + System.lineSeparator());
