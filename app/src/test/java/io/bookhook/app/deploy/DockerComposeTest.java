@@ -158,6 +158,14 @@ class DockerComposeTest {
     }
 
     @Test
+    void admin_beyond_the_loopback_of_its_container_has_a_token_from_env() throws IOException {
+        assertThat(environment("admin").get("BOOKHOOK_ADMIN_TOKEN")).as("bookhook admin refuses 0.0.0.0 without a token")
+                .isNotBlank().isEqualTo(dotEnv.get("BOOKHOOK_ADMIN_TOKEN"));
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).as("the value stays in .env")
+                .doesNotContain(dotEnv.get("BOOKHOOK_ADMIN_TOKEN"));
+    }
+
+    @Test
     void image_versions_in_env_match_the_build() throws IOException {
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         assertThat(dotEnv.get("KAFKA_IMAGE")).isEqualTo("apache/kafka:" + property(pom, "kafka.version"));

@@ -42,7 +42,8 @@ class HelmChartTest {
             "postgres.user", "bookhook",
             "postgres.password", "pg-password-value",
             "webhook.url", "https://hook.eu1.make.com/abc123",
-            "webhook.secret", "signing-secret-value");
+            "webhook.secret", "signing-secret-value",
+            "admin.tokens.operator", "admin-token-value");
 
     private static List<Map<String, Object>> render(Map<String, Object> sets, Path valuesFile) {
         TemplateCommand template = new Helm(CHART).template().withName("r").withNamespace("bookhook");
@@ -300,15 +301,15 @@ class HelmChartTest {
                 for (Object item : list(container(deployment(documents, stage)).get("env"))) {
                     Map<String, Object> entry = map(item);
                     String name = (String) entry.get("name");
-                    if (Set.of("MAKE_WEBHOOK_URL", "MAKE_WEBHOOK_SECRET", "BOOKHOOK_POSTGRES_PASSWORD", "BOOKHOOK_KAFKA_SASL_JAAS_CONFIG")
-                            .contains(name)) {
+                    if (Set.of("MAKE_WEBHOOK_URL", "MAKE_WEBHOOK_SECRET", "BOOKHOOK_POSTGRES_PASSWORD", "BOOKHOOK_KAFKA_SASL_JAAS_CONFIG",
+                            "BOOKHOOK_ADMIN_TOKEN", "BOOKHOOK_ADMIN_READ_TOKEN").contains(name)) {
                         assertThat(entry).as("%s in %s", name, stage).doesNotContainKey("value").containsKey("valueFrom");
                     }
                 }
             }
         }
         String defaults = new Yaml().dump(renderDefaults().stream().filter(d -> !"Secret".equals(d.get("kind"))).toList());
-        assertThat(defaults).doesNotContain("signing-secret-value", "pg-password-value", "abc123");
+        assertThat(defaults).doesNotContain("signing-secret-value", "pg-password-value", "abc123", "admin-token-value");
     }
 
     @Test
@@ -350,6 +351,45 @@ class HelmChartTest {
     void admin_serves_on_the_admin_port_of_its_pod() throws Exception {
         List<Object> args = list(container(deployment(renderDefaults(), "admin")).get("args"));
         assertThat(args).containsExactly("admin", "--bind", "0.0.0.0", "--port", "8080");
+    }
+
+    @Test
+    void admin_takes_its_tokens_from_a_secret_the_chart_makes_or_an_existing_one() throws Exception {
+        List<Map<String, Object>> defaults = renderDefaults();
+        Map<String, String> env = environment(defaults, container(deployment(defaults, "admin")));
+        assertThat(env).containsEntry("BOOKHOOK_ADMIN_TOKEN", "admin-token-value").doesNotContainKey("BOOKHOOK_ADMIN_READ_TOKEN");
+
+        Map<String, Object> withRead = new LinkedHashMap<>(REQUIRED);
+        withRead.put("admin.tokens.read", "admin-read-token-value");
+        List<Map<String, Object>> both = render(withRead, null);
+        assertThat(environment(both, container(deployment(both, "admin"))))
+                .containsEntry("BOOKHOOK_ADMIN_TOKEN", "admin-token-value").containsEntry("BOOKHOOK_ADMIN_READ_TOKEN", "admin-read-token-value");
+        assertThat(problems(both, "with a read-only token:")).isEmpty();
+        for (String stage : List.of("capture", "derive", "sink")) {
+            assertThat(environment(both, container(deployment(both, stage)))).as(stage)
+                    .doesNotContainKeys("BOOKHOOK_ADMIN_TOKEN", "BOOKHOOK_ADMIN_READ_TOKEN");
+        }
+
+        List<Map<String, Object>> production = renderProduction();
+        List<Object> adminEnv = list(container(deployment(production, "admin")).get("env"));
+        assertThat(adminEnv).map(HelmChartTest::map).filteredOn(entry -> String.valueOf(entry.get("name")).startsWith("BOOKHOOK_ADMIN_"))
+                .extracting(entry -> entry.get("name") + " " + at(entry, "valueFrom.secretKeyRef"))
+                .containsExactly("BOOKHOOK_ADMIN_TOKEN {name=bookhook-admin, key=operator-token}",
+                        "BOOKHOOK_ADMIN_READ_TOKEN {name=bookhook-admin, key=read-token, optional=true}");
+        assertThat(ofKind(production, "Secret")).as("no Secret of the chart's own: every secret exists already").isEmpty();
+    }
+
+    @Test
+    void an_admin_without_a_token_or_with_one_token_for_both_stops_the_render() {
+        Map<String, Object> noToken = new LinkedHashMap<>(REQUIRED);
+        noToken.remove("admin.tokens.operator");
+        assertThatThrownBy(() -> render(noToken, null)).hasMessageContaining("admin.tokens.operator is required (or admin.existingSecret)");
+        noToken.put("admin.enabled", false);
+        assertThat(ofKind(render(noToken, null), "Deployment")).hasSize(STAGES.size() - 1);
+
+        Map<String, Object> sameTokens = new LinkedHashMap<>(REQUIRED);
+        sameTokens.put("admin.tokens.read", "admin-token-value");
+        assertThatThrownBy(() -> render(sameTokens, null)).hasMessageContaining("admin.tokens.read must differ from admin.tokens.operator");
     }
 
     @Test
