@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OperatorAudit {
 
-    static final String LOGGER = "bookhook.audit";
+    static final String LOGGER = "io.bookhook.audit";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
     private static final int MAX_TARGET = 200;

@@ -161,9 +161,9 @@ class AdminPageBrowserIT {
                     + (event.getThrowableProxy() == null ? "" : " " + ThrowableProxyUtil.asString(event.getThrowableProxy()))).toList();
         }
         assertThat(lines).noneMatch(line -> line.contains(AdminFixture.OPERATOR_TOKEN) || line.contains(AdminFixture.READ_TOKEN));
-        assertThat(lines).filteredOn(line -> line.startsWith("bookhook.audit ")).containsExactly(
-                "bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=read remote=127.0.0.1 status=403",
-                "bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=operator remote=127.0.0.1 status=202");
+        assertThat(lines).filteredOn(line -> line.startsWith("io.bookhook.audit ")).containsExactly(
+                "io.bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=read remote=127.0.0.1 status=403",
+                "io.bookhook.audit admin action=retry target=delivery:" + deliveryId + " token=operator remote=127.0.0.1 status=202");
     }
 
     /** Types a token into the page's prompt, once the page shows it. */

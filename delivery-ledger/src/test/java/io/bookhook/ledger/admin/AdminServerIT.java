@@ -86,12 +86,12 @@ class AdminServerIT {
 
         assertThat(send("POST", "/api/deliveries/d-failed/retry", AdminFixture.OPERATOR_TOKEN).statusCode()).isEqualTo(202);
         assertThat(admin.broker.requests()).singleElement().satisfies(r -> assertThat(r.value().deliveryId()).isEqualTo("d-failed"));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logLines()).filteredOn(line -> line.startsWith("bookhook.audit "))
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logLines()).filteredOn(line -> line.startsWith("io.bookhook.audit "))
                 .containsExactly(
-                        "bookhook.audit admin action=retry target=delivery:d-failed token=read remote=127.0.0.1 status=403",
-                        "bookhook.audit admin action=resend target=appointment:42 token=read remote=127.0.0.1 status=403",
-                        "bookhook.audit admin action=pause target=endpoint:make token=read remote=127.0.0.1 status=403",
-                        "bookhook.audit admin action=retry target=delivery:d-failed token=operator remote=127.0.0.1 status=202"));
+                        "io.bookhook.audit admin action=retry target=delivery:d-failed token=read remote=127.0.0.1 status=403",
+                        "io.bookhook.audit admin action=resend target=appointment:42 token=read remote=127.0.0.1 status=403",
+                        "io.bookhook.audit admin action=pause target=endpoint:make token=read remote=127.0.0.1 status=403",
+                        "io.bookhook.audit admin action=retry target=delivery:d-failed token=operator remote=127.0.0.1 status=202"));
     }
 
     @Test
