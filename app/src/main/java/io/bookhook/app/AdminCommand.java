@@ -48,9 +48,9 @@ final class AdminCommand extends OperatorCommand {
         AdminAccess access = settings.adminAccess();
         InetSocketAddress address = new InetSocketAddress(bind != null ? bind : settings.adminBind(), port);
         if (!access.mayListenOn(address)) {
-            throw new SettingsException(BookhookSettings.ADMIN_TOKEN + " is not set, so the admin listens on loopback only, not on "
-                    + address.getHostString() + " (BOOKHOOK_ADMIN_BIND or --bind): set " + BookhookSettings.ADMIN_TOKEN
-                    + " (and " + BookhookSettings.ADMIN_READ_TOKEN + " for read-only users), or bind to 127.0.0.1");
+            throw new SettingsException(SharedSettings.ADMIN_TOKEN.name() + " is not set, so the admin listens on loopback only, not on "
+                    + address.getHostString() + " (BOOKHOOK_ADMIN_BIND or --bind): set " + SharedSettings.ADMIN_TOKEN.name()
+                    + " (and " + SharedSettings.ADMIN_READ_TOKEN.name() + " for read-only users), or bind to 127.0.0.1");
         }
         Map<String, String> client = settings.env().kafkaClient();
         PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();

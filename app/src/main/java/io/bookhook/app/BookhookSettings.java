@@ -5,6 +5,7 @@ import io.bookhook.capture.PostgresConnection;
 import io.bookhook.capture.SchemaRequirement;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.TableMapping;
+import io.bookhook.ledger.admin.AdminAccess;
 import io.bookhook.derive.TableMappingSettings;
 import io.bookhook.runtime.settings.Setting;
 import io.bookhook.schemas.TopicNames;
@@ -51,6 +52,7 @@ final class BookhookSettings {
                 SharedSettings.MAX_MESSAGE_BYTES), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("replay", concat(List.of(SinkVariables.GROUP_ID), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("operators", concat(SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
+        readers.put("admin", concat(SharedSettings.ADMIN, SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         return java.util.Collections.unmodifiableMap(readers);
     }
 
@@ -95,32 +97,31 @@ final class BookhookSettings {
         return new TableMappingSettings(env.reader());
     }
 
-    static final String ADMIN_TOKEN = "BOOKHOOK_ADMIN_TOKEN";
-    static final String ADMIN_READ_TOKEN = "BOOKHOOK_ADMIN_READ_TOKEN";
-
     /**
      * Who may use {@code bookhook admin}: the holder of {@code BOOKHOOK_ADMIN_TOKEN} everything, of
      * {@code BOOKHOOK_ADMIN_READ_TOKEN} reading only; neither set, anyone who reaches it (then it listens on loopback only).
      * The values are never echoed.
      */
-    io.bookhook.ledger.admin.AdminAccess adminAccess() {
-        Optional<String> operator = env.optional(ADMIN_TOKEN);
-        Optional<String> read = env.optional(ADMIN_READ_TOKEN);
+    AdminAccess adminAccess() {
+        Optional<String> operator = env.reader().find(SharedSettings.ADMIN_TOKEN);
+        Optional<String> read = env.reader().find(SharedSettings.ADMIN_READ_TOKEN);
+        String operatorName = SharedSettings.ADMIN_TOKEN.name();
+        String readName = SharedSettings.ADMIN_READ_TOKEN.name();
         if (operator.isEmpty()) {
             if (read.isPresent()) {
-                throw new SettingsException(ADMIN_READ_TOKEN + " is set without " + ADMIN_TOKEN + ": set the operator token too");
+                throw new SettingsException(readName + " is set without " + operatorName + ": set the operator token too");
             }
-            return io.bookhook.ledger.admin.AdminAccess.open();
+            return AdminAccess.open();
         }
         if (read.equals(operator)) {
-            throw new SettingsException(ADMIN_READ_TOKEN + " is the same as " + ADMIN_TOKEN + ": give read-only users a token of their own");
+            throw new SettingsException(readName + " is the same as " + operatorName + ": give read-only users a token of their own");
         }
-        return io.bookhook.ledger.admin.AdminAccess.withTokens(operator.get(), read);
+        return AdminAccess.withTokens(operator.get(), read);
     }
 
     /** Where {@code bookhook admin} listens unless {@code --bind} says: {@code BOOKHOOK_ADMIN_BIND}, else loopback. */
     String adminBind() {
-        return env.string("BOOKHOOK_ADMIN_BIND", "127.0.0.1");
+        return env.reader().find(SharedSettings.ADMIN_BIND).orElse(SharedSettings.ADMIN_DEFAULT_BIND);
     }
 
     TableMapping tableMapping() {

@@ -54,6 +54,10 @@ final class SharedSettings {
     /** A stage's health and metrics port; 0 turns it off. */
     static final Setting<Integer> ADMIN_PORT = Setting.integer("BOOKHOOK_ADMIN_PORT", 8080, 0, 65535);
     static final Setting<String> ADMIN_BIND = Setting.text("BOOKHOOK_ADMIN_BIND", "0.0.0.0");
+    /** Where {@code bookhook admin} listens when neither {@code --bind} nor {@code BOOKHOOK_ADMIN_BIND} says. */
+    static final String ADMIN_DEFAULT_BIND = "127.0.0.1";
+    static final Setting<String> ADMIN_TOKEN = Setting.optionalText("BOOKHOOK_ADMIN_TOKEN", "").secret();
+    static final Setting<String> ADMIN_READ_TOKEN = Setting.optionalText("BOOKHOOK_ADMIN_READ_TOKEN", "").secret();
 
     /** Derive's Kafka Streams stores and, under {@code sink/}, the sink's copy of the delivery index. */
     static final Setting<String> STATE_DIR = Setting.optionalText("BOOKHOOK_STATE_DIR", "~/.bookhook/state");
@@ -63,6 +67,8 @@ final class SharedSettings {
             TOPIC_DELIVERY_REQUESTS, TOPIC_DELIVERY_INDEX, TOPIC_ENDPOINT_CONTROL, TOPIC_ENDPOINT_STATUS);
     static final List<Setting<?>> TOPIC_LAYOUT = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, TOPIC_RETENTION);
     static final List<Setting<?>> STAGE_PORT = List.of(ADMIN_PORT, ADMIN_BIND);
+    /** {@code bookhook admin}'s own: who may use it and where it listens. */
+    static final List<Setting<?>> ADMIN = List.of(ADMIN_TOKEN, ADMIN_READ_TOKEN, ADMIN_BIND);
 
     private SharedSettings() {
     }
