@@ -1,6 +1,7 @@
 package io.bookhook.app;
 
 import io.bookhook.capture.CaptureFailedException;
+import io.bookhook.runtime.Causes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -32,12 +33,6 @@ final class OneLineErrors implements IExecutionExceptionHandler {
         if (error instanceof SettingsException || error instanceof PreflightException || error instanceof CaptureFailedException) {
             return error.getMessage();
         }
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return Causes.rootFirstLine(error);
     }
 }

@@ -1,5 +1,6 @@
 package io.bookhook.capture;
 
+import io.bookhook.runtime.Causes;
 import io.bookhook.runtime.Readiness;
 import io.bookhook.runtime.Stage;
 import io.debezium.engine.ChangeEvent;
@@ -112,11 +113,7 @@ public final class CaptureEngine implements Stage {
     }
 
     private static String rootMessage(String message, Throwable error) {
-        Throwable root = error;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = root == null ? null : root.getMessage();
+        String detail = error == null ? null : Causes.root(error).getMessage();
         return CapturePreflight.firstLine(detail != null ? detail : message);
     }
 

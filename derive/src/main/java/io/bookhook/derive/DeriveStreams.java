@@ -1,5 +1,6 @@
 package io.bookhook.derive;
 
+import io.bookhook.runtime.Causes;
 import io.bookhook.runtime.Readiness;
 import io.bookhook.runtime.Stage;
 import java.time.Duration;
@@ -51,12 +52,7 @@ public final class DeriveStreams implements Stage {
     }
 
     static boolean causedByMissingSourceTopic(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MissingSourceTopicException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.find(error, MissingSourceTopicException.class).isPresent();
     }
 
     /** Stops with one line, before anything runs, when derive's committed position in its source is gone from the log. */

@@ -1,5 +1,6 @@
 package io.bookhook.sink;
 
+import io.bookhook.runtime.Causes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -51,7 +52,7 @@ final class ResponseClassifier {
      * not change.
      */
     static AttemptResult failure(Throwable cause, Duration deadline) {
-        PublicOnlySockets.PrivateTargetException refused = find(cause, PublicOnlySockets.PrivateTargetException.class);
+        PublicOnlySockets.PrivateTargetException refused = Causes.find(cause, PublicOnlySockets.PrivateTargetException.class).orElse(null);
         if (refused != null) {
             return AttemptResult.refused(refused.getMessage());
         }
@@ -81,20 +82,6 @@ final class ResponseClassifier {
         String message = cause.getMessage() == null ? "" : ": " + URL_PATH.matcher(cause.getMessage()).replaceAll("$1/…");
         String kind = cause instanceof SSLException ? "TLS error" : cause instanceof IOException ? "I/O error" : "unexpected error";
         return kind + " (" + cause.getClass().getSimpleName() + message + ")";
-    }
-
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-            for (Throwable suppressed : cause.getSuppressed()) {
-                if (type.isInstance(suppressed)) {
-                    return type.cast(suppressed);
-                }
-            }
-        }
-        return null;
     }
 
     /**
