@@ -1,6 +1,6 @@
 package io.bookhook.capture;
 
-import io.bookhook.schemas.DeadLetterHeaders;
+import io.bookhook.schemas.DeadLetters;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
 import io.debezium.engine.ChangeEvent;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,6 @@ import org.slf4j.LoggerFactory;
  * the batch is marked processed so the slot moves on. Any other refusal still stops capture.
  */
 final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
-
-    static final String STAGE = "capture";
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangePublisher.class);
 
@@ -57,7 +54,7 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
         this.publishedTables = Set.copyOf(publishedTables);
         this.maxMessageBytes = maxMessageBytes;
         this.registry = registry;
-        this.tooLarge = Counter.builder("bookhook.dead.letters").tag("stage", STAGE).tag("reason", "too_large")
+        this.tooLarge = Counter.builder("bookhook.dead.letters").tag("stage", DeadLetters.CAPTURE.stage()).tag("reason", "too_large")
                 .description("Records sent to the dead-letter topic").register(registry);
     }
 
@@ -123,13 +120,9 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
      */
     private Future<RecordMetadata> deadLetter(Publication publication, RecordTooLargeException refused) {
         String reason = tooLargeReason(size(publication.key()) + size(publication.value()), maxMessageBytes, refused);
-        Headers headers = DeadLetterHeaders.of(List.of(), STAGE, reason);
-        headers.add(DeadLetterHeaders.TABLE, bytes(publication.table()));
         String lsn = lsnOf(publication.value());
-        if (lsn != null) {
-            headers.add(DeadLetterHeaders.SOURCE_LSN, bytes(lsn));
-        }
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topics.deadLetter(), null, publication.key(), null, headers);
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.CAPTURE.ofChange(publication.key(), publication.table(), lsn, reason,
+                topics.deadLetter());
         LOG.warn("change of {} with key {} at LSN {} goes to {} instead of {}: {}", publication.table(), publication.change().key(), lsn,
                 topics.deadLetter(), topics.cdcTopic(publication.table()), reason);
         return producer.send(letter);

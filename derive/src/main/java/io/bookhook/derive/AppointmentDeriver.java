@@ -116,14 +116,14 @@ final class AppointmentDeriver implements Processor<byte[], byte[], Object, Obje
         } catch (BadChangeException.TooLarge e) {
             metrics.deadLetteredTooLarge();
             context.forward(new Record<>(record.key(), (byte[]) null, record.timestamp(),
-                    DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))), DeriveTopology.DEAD_LETTER_SINK);
+                    DeadLetterSource.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))), DeriveTopology.DEAD_LETTER_SINK);
         } catch (BadChangeException e) {
             if (e instanceof BadChangeException.MissingColumns) {
                 metrics.deadLetteredMissingColumns();
             } else {
                 metrics.deadLettered();
             }
-            context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
+            context.forward(record.withHeaders(DeadLetterSource.headers(record.headers(), e.getMessage(), context.recordMetadata().orElse(null))),
                     DeriveTopology.DEAD_LETTER_SINK);
         }
     }

@@ -83,7 +83,7 @@ final class OversizedEventGuard implements Processor<String, AppointmentEvent, O
         // The source is the appointment change being processed; an event sent after waiting for its related rows
         // leaves from a punctuation, which has none.
         context.forward(new Record<byte[], byte[]>(key, null, event.timestamp(),
-                DeadLetters.headers(event.headers(), reason, context.recordMetadata().orElse(null))), deadLetterNode);
+                DeadLetterSource.headers(event.headers(), reason, context.recordMetadata().orElse(null))), deadLetterNode);
     }
 
     /** The most Kafka can count for this record alone in a batch: what the producer compares with max.request.size. */

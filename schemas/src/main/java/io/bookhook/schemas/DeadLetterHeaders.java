@@ -7,7 +7,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The Kafka headers of a record on {@code bookhook.dead-letter}: why it is there, which stage put it there, and where
- * it came from, so an operator can find the original and decide what to do with it. Values are UTF-8 text.
+ * it came from, so an operator can find the original and decide what to do with it. Values are UTF-8 text. Only
+ * {@link DeadLetters} writes them.
  */
 public final class DeadLetterHeaders {
 
@@ -27,7 +28,7 @@ public final class DeadLetterHeaders {
     }
 
     /** The headers of a dead letter: those of the record it replaces ({@code original}, may be empty), why, and which stage. */
-    public static Headers of(Iterable<Header> original, String stage, String reason) {
+    static Headers of(Iterable<Header> original, String stage, String reason) {
         Headers headers = new RecordHeaders(original);
         headers.add(REASON, utf8(reason));
         headers.add(STAGE, utf8(stage));
@@ -35,7 +36,7 @@ public final class DeadLetterHeaders {
     }
 
     /** Adds the Kafka record the dead letter came from. */
-    public static Headers withSource(Headers headers, String topic, int partition, long offset) {
+    static Headers withSource(Headers headers, String topic, int partition, long offset) {
         headers.add(SOURCE_TOPIC, utf8(topic));
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(partition)));
         headers.add(SOURCE_OFFSET, utf8(Long.toString(offset)));

@@ -2,6 +2,7 @@ package io.bookhook.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bookhook.schemas.DeadLetters;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
@@ -130,7 +131,7 @@ final class DeliveryIntake {
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         LOG.warn("dead-lettering {}: {}", DeadLetters.source(record), reason);
         metrics.deadLettered();
-        writes.deadLetter(DeadLetters.of(record, reason, topics.deadLetter()));
+        writes.deadLetter(DeadLetters.SINK.of(record, reason, topics.deadLetter()));
     }
 
     private void retry(DeliveryRequest request, DeliveryRequest.Item item, TopicPartition source, long offset) {
