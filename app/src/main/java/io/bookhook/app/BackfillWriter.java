@@ -5,7 +5,7 @@ import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.AppointmentPartition;
 import io.bookhook.schemas.EventHeaders;
 import io.bookhook.schemas.EventType;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ final class BackfillWriter {
         client.put("acks", "all");
         // Told within seconds when Kafka is unreachable or the topic missing, not after the producer's minute.
         client.put("max.block.ms", Long.toString(OperatorCommand.KAFKA_ANSWER_WITHIN.toMillis()));
-        Serializer<AppointmentEvent> values = JsonSerde.of(AppointmentEvent.class).serializer();
+        Serializer<AppointmentEvent> values = TopicSpec.APPOINTMENT_EVENTS.values().serializer();
         Map<EventType, Long> written = new EnumMap<>(EventType.class);
         long[] tooLarge = {0};
         long appointments;

@@ -2,6 +2,7 @@ package io.bookhook.app;
 
 import io.bookhook.derive.TableMapping;
 import io.bookhook.schemas.TopicNames;
+import io.bookhook.schemas.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates bookhook's topics when they are missing, with the configured partitions and replication factor, and
- * checks the cleanup policy of those that exist. The ledger, the delivery index, the endpoint control and status
- * topics and the related-row change topics are compacted (the latest record per key is the state); the appointment change, event, dead-letter and request
- * topics are not, because every record of them matters. A topic that exists with a policy that would lose data stops
+ * checks the cleanup policy of those that exist, as {@link TopicSpec} says each must be. The ledger, the delivery
+ * index, the endpoint control and status topics and the related-row change topics are compacted (the latest record per
+ * key is the state); the appointment change, event, dead-letter and request topics are not, because every record of
+ * them matters. A topic that exists with a policy that would lose data stops
  * the stage with one line naming the topic, its policy, and the fix; so does a delete-policy topic that keeps records
  * for less time than {@code BOOKHOOK_TOPIC_RETENTION} (for ever by default) or deletes them by size. The requests and delivery index topics are
  * created with as many partitions as the events topic has, since the sink keeps an appointment's requests and index
@@ -58,10 +60,14 @@ final class TopicProvisioner {
 
     static final String RETENTION_SETTING = SharedSettings.TOPIC_RETENTION.name();
 
-    /** What one topic must be: compacted or not, the setting that names it (for the error line), and whether it follows the events' partitions. */
-    private record Wanted(String name, boolean compacted, String setting, boolean coPartitioned) {
-        Wanted(String name, boolean compacted, String setting) {
-            this(name, compacted, setting, false);
+    /** One topic by its name here, and what it must be ({@link TopicSpec}: its policy, the setting that names it, its partitions). */
+    private record Wanted(String name, TopicSpec<?, ?> spec) {
+        boolean compacted() {
+            return spec.compacted();
+        }
+
+        String setting() {
+            return spec.setting();
         }
     }
 
@@ -81,24 +87,19 @@ final class TopicProvisioner {
     }
 
     void ensure(TopicNames topics, TableMapping mapping) throws InterruptedException {
-        List<Wanted> wanted = new ArrayList<>();
-        wanted.add(new Wanted(topics.cdcTopic(mapping.appointmentTable()), false, "BOOKHOOK_TOPIC_CDC_PREFIX"));
+        List<TopicSpec<?, ?>> specs = new ArrayList<>();
+        specs.add(TopicSpec.appointmentChanges(mapping.appointmentTable()));
         for (TableMapping.Relation relation : mapping.relations()) {
-            wanted.add(new Wanted(topics.cdcTopic(relation.table()), true, "BOOKHOOK_TOPIC_CDC_PREFIX"));
+            specs.add(TopicSpec.relatedChanges(relation.table()));
         }
-        wanted.add(new Wanted(topics.appointmentEvents(), false, "BOOKHOOK_TOPIC_EVENTS"));
-        wanted.add(new Wanted(topics.deliveryLedger(), true, "BOOKHOOK_TOPIC_LEDGER"));
-        wanted.add(new Wanted(topics.deadLetter(), false, "BOOKHOOK_TOPIC_DEAD_LETTER"));
-        wanted.add(new Wanted(topics.deliveryRequests(), false, "BOOKHOOK_TOPIC_DELIVERY_REQUESTS", true));
-        wanted.add(new Wanted(topics.deliveryIndex(), true, "BOOKHOOK_TOPIC_DELIVERY_INDEX", true));
-        wanted.add(new Wanted(topics.endpointControl(), true, "BOOKHOOK_TOPIC_ENDPOINT_CONTROL"));
-        wanted.add(new Wanted(topics.endpointStatus(), true, "BOOKHOOK_TOPIC_ENDPOINT_STATUS"));
+        specs.addAll(TopicSpec.NAMED);
+        List<Wanted> wanted = specs.stream().map(spec -> new Wanted(spec.name(topics), spec)).toList();
 
         Set<String> existing = call(() -> admin.listTopics().names().get(), "list topics");
         int eventPartitions = existing.contains(topics.appointmentEvents()) ? partitionsOf(topics.appointmentEvents()) : layout.partitions();
         List<Wanted> toCheck = new ArrayList<>();
         for (Wanted topic : wanted) {
-            if (existing.contains(topic.name()) || !create(topic, topic.coPartitioned() ? eventPartitions : layout.partitions())) {
+            if (existing.contains(topic.name()) || !create(topic, topic.spec().coPartitioned() ? eventPartitions : layout.partitions())) {
                 toCheck.add(topic);
             }
         }
@@ -111,8 +112,9 @@ final class TopicProvisioner {
 
     /** Creates the topic; false when it turned out to exist already (another stage created it meanwhile). */
     private boolean create(Wanted topic, int partitions) throws InterruptedException {
-        Map<String, String> configs = topic.compacted() ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+        String policy = topic.spec().cleanup().policy();
+        Map<String, String> configs = topic.compacted() ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy)
+                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy,
                         TopicConfig.RETENTION_MS_CONFIG, Long.toString(layout.retentionMs()),
                         TopicConfig.RETENTION_BYTES_CONFIG, "-1");
         NewTopic newTopic = new NewTopic(topic.name(), Optional.of(partitions), layout.replicationFactor()).configs(configs);

@@ -2,6 +2,7 @@ package io.bookhook.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.schemas.Json;
+import io.bookhook.schemas.TopicTailer;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,14 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -52,28 +49,23 @@ final class SlotContinuityCheck {
 
     /** The highest LSN Debezium committed to its offsets for this engine, or empty if it never committed one. */
     static OptionalLong lastFlushedOffsetLsn(CaptureSettings settings) {
-        Map<String, Object> config = new HashMap<>(settings.kafkaClient());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(settings.offsetTopic(), READ_TIMEOUT);
-            if (partitions == null || partitions.isEmpty()) {
+        try (TopicTailer<byte[], byte[]> offsets = TopicTailer.open(settings.kafkaClient(), "bookhook-capture-offsets-check",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = offsets.partitionsOf(settings.offsetTopic(), READ_TIMEOUT);
+            if (partitions.isEmpty()) {
                 return OptionalLong.empty();
             }
-            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, READ_TIMEOUT);
-            long latest = -1;
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            offsets.fromBeginning(partitions, READ_TIMEOUT);
+            AtomicLong latest = new AtomicLong(-1);
+            offsets.readToEnd(READ_TIMEOUT, records -> {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     long lsn = lsnOf(record, settings.engineName());
                     if (lsn >= 0) {
-                        latest = lsn;
+                        latest.set(lsn);
                     }
                 }
-            }
-            return latest < 0 ? OptionalLong.empty() : OptionalLong.of(latest);
+            });
+            return latest.get() < 0 ? OptionalLong.empty() : OptionalLong.of(latest.get());
         }
     }
 

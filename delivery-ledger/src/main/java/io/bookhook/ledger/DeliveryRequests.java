@@ -1,7 +1,8 @@
 package io.bookhook.ledger;
 
+import io.bookhook.runtime.Causes;
 import io.bookhook.schemas.DeliveryRequest;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes operator requests to {@code bookhook.delivery-requests}, where the sink picks them up whether or not it
@@ -42,7 +42,8 @@ public final class DeliveryRequests implements RequestPublisher, AutoCloseable {
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "bookhook-operator-requests");
         this.sendTimeout = Duration.ofMillis(Long.parseLong(config.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG).toString())
                 + Long.parseLong(config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG).toString()));
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), JsonSerde.of(DeliveryRequest.class).serializer());
+        this.producer = new KafkaProducer<>(config, TopicSpec.DELIVERY_REQUESTS.keys().serializer(),
+                TopicSpec.DELIVERY_REQUESTS.values().serializer());
     }
 
     /** Sends the request and waits for the acknowledgement. */
@@ -54,19 +55,11 @@ public final class DeliveryRequests implements RequestPublisher, AutoCloseable {
             return new Submitted(request, written.partition(), written.offset());
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             throw OperatorException.unavailable("the request was not accepted by Kafka at " + bootstrapServers + " (topic " + topic
-                    + "): " + rootMessage(e), e);
+                    + "): " + Causes.rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw OperatorException.unavailable("interrupted before Kafka acknowledged the request", e);
         }
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.bookhook.ledger;
 
 import io.bookhook.schemas.EndpointControl;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +13,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Pauses and resumes endpoints through {@code bookhook.endpoint-control}: durable (every in-sync replica has it before
@@ -38,7 +37,8 @@ public final class EndpointControls implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "bookhook-endpoint-controls");
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), JsonSerde.of(EndpointControl.class).serializer());
+        this.producer = new KafkaProducer<>(config, TopicSpec.ENDPOINT_CONTROL.keys().serializer(),
+                TopicSpec.ENDPOINT_CONTROL.values().serializer());
     }
 
     public EndpointControl pause(String endpoint) {

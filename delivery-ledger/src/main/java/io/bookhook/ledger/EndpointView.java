@@ -3,17 +3,16 @@ package io.bookhook.ledger;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EndpointControl;
 import io.bookhook.schemas.EndpointReport;
-import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
+import io.bookhook.schemas.TopicSpec;
+import io.bookhook.schemas.TopicTailer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,11 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +47,7 @@ public final class EndpointView implements AutoCloseable {
 
     private final TopicNames topics;
     private final String bootstrapServers;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicTailer<String, byte[]> endpointTopics;
     private final Map<String, EndpointControl> controls = new ConcurrentHashMap<>();
     private final Map<String, EndpointReport> reports = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
@@ -59,12 +56,9 @@ public final class EndpointView implements AutoCloseable {
     private EndpointView(Map<String, String> kafkaClient, TopicNames topics) {
         this.topics = topics;
         this.bootstrapServers = kafkaClient.getOrDefault(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
-        Map<String, Object> config = new HashMap<>(kafkaClient);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "bookhook-endpoint-view-" + UUID.randomUUID());
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        // Bytes: two topics of two value types, each read by its own serde, an unreadable record skipped.
+        this.endpointTopics = TopicTailer.open(kafkaClient, "bookhook-endpoint-view",
+                TopicSpec.ENDPOINT_CONTROL.keys().deserializer(), new ByteArrayDeserializer());
     }
 
     public static EndpointView start(Map<String, String> kafkaClient, TopicNames topics) {
@@ -126,15 +120,13 @@ public final class EndpointView implements AutoCloseable {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(topics.endpointControl(), topics.endpointStatus())) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                partitions.addAll(endpointTopics.partitionsOf(topic, Duration.ofSeconds(10)));
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            var controlValues = JsonSerde.of(EndpointControl.class).deserializer();
-            var reportValues = JsonSerde.of(EndpointReport.class).deserializer();
+            endpointTopics.fromBeginning(partitions, Duration.ofSeconds(10));
+            var controlValues = TopicSpec.ENDPOINT_CONTROL.values().deserializer();
+            var reportValues = TopicSpec.ENDPOINT_STATUS.values().deserializer();
             while (!closing) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record : endpointTopics.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         continue;
                     }
@@ -150,7 +142,7 @@ public final class EndpointView implements AutoCloseable {
                         LOG.warn("ignoring an unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
                     }
                 }
-                if (!caughtUp.isDone() && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp.isDone() && endpointTopics.caughtUp()) {
                     caughtUp.complete(null);
                 }
             }
@@ -160,7 +152,7 @@ public final class EndpointView implements AutoCloseable {
             LOG.error("endpoint view stopped: {}", e.toString(), e);
             caughtUp.completeExceptionally(e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            endpointTopics.close(Duration.ofSeconds(2));
             caughtUp.completeExceptionally(new IllegalStateException("the endpoint view was closed"));
         }
     }
@@ -168,6 +160,6 @@ public final class EndpointView implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        consumer.wakeup();
+        endpointTopics.wakeup();
     }
 }

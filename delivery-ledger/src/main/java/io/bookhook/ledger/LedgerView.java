@@ -1,13 +1,12 @@
 package io.bookhook.ledger;
 
 import io.bookhook.schemas.DeliveryRecord;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
+import io.bookhook.schemas.TopicTailer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,19 +14,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted ledger materialized on local disk: a consumer on a thread of its own reads the topic from the
- * beginning ({@code read_committed}, so a sink's aborted transaction never shows), catches up to the end offsets
+ * The compacted ledger materialized on local disk: a {@link TopicTailer} on a thread of its own reads the topic from
+ * the beginning (committed records only, so a sink's aborted transaction never shows), catches up to the end offsets
  * it saw at start, and keeps following. No consumer group: the view is a reader, it owns no offsets. The records go
  * to a {@link LedgerIndex} in a fresh directory of its own (so every start reads the topic again, as a view of the
  * ledger should), which {@link #close()} deletes; queries go to {@link #index()} from any thread.
@@ -39,9 +36,9 @@ public final class LedgerView implements AutoCloseable {
 
     private final String topic;
     private final String bootstrapServers;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicTailer<String, byte[]> ledger;
     private final LedgerIndex index;
-    private final Deserializer<DeliveryRecord> values = JsonSerde.of(DeliveryRecord.class).deserializer();
+    private final Deserializer<DeliveryRecord> values = TopicSpec.DELIVERY_LEDGER.values().deserializer();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicLong recordsRead = new AtomicLong();
@@ -53,12 +50,9 @@ public final class LedgerView implements AutoCloseable {
         this.topic = topic;
         this.index = index;
         this.bootstrapServers = kafkaClient.getOrDefault(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
-        Map<String, Object> config = new HashMap<>(kafkaClient);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "bookhook-ledger-view-" + UUID.randomUUID());
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        // Bytes, not records: one unreadable record is skipped and counted here instead of stopping the view.
+        this.ledger = TopicTailer.open(kafkaClient, "bookhook-ledger-view", TopicSpec.DELIVERY_LEDGER.keys().deserializer(),
+                new ByteArrayDeserializer());
     }
 
     /**
@@ -132,15 +126,13 @@ public final class LedgerView implements AutoCloseable {
         RuntimeException failure = null;
         try {
             List<TopicPartition> partitions = awaitPartitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             waitingFor = "reading " + topic + " to its end";
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+            ledger.fromBeginning(partitions, METADATA_TIMEOUT);
             while (!closing) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record : ledger.poll(Duration.ofMillis(200))) {
                     apply(record);
                 }
-                if (!caughtUp.isDone() && reached(end)) {
+                if (!caughtUp.isDone() && ledger.caughtUp()) {
                     LOG.info("ledger view caught up: {} deliveries from {}", index.size(), topic);
                     caughtUp.complete(null);
                 }
@@ -157,7 +149,7 @@ public final class LedgerView implements AutoCloseable {
             failure = e;
             caughtUp.completeExceptionally(e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            ledger.close(Duration.ofSeconds(2));
             caughtUp.completeExceptionally(new IllegalStateException("the ledger view was closed"));
             if (failure == null) {
                 stopped.complete(null);
@@ -172,8 +164,7 @@ public final class LedgerView implements AutoCloseable {
         while (true) {
             try {
                 waitingFor = "metadata of " + topic + " from " + bootstrapServers;
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+                List<TopicPartition> partitions = ledger.partitionsOf(topic, METADATA_TIMEOUT);
                 if (!partitions.isEmpty()) {
                     return partitions;
                 }
@@ -204,10 +195,6 @@ public final class LedgerView implements AutoCloseable {
         }
     }
 
-    private boolean reached(Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().allMatch(entry -> consumer.position(entry.getKey()) >= entry.getValue());
-    }
-
     private void pause() {
         try {
             Thread.sleep(500);
@@ -226,7 +213,7 @@ public final class LedgerView implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        consumer.wakeup();
+        ledger.wakeup();
         try {
             stopped.handle((ok, failed) -> null).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

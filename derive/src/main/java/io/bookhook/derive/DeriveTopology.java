@@ -1,7 +1,7 @@
 package io.bookhook.derive;
 
-import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,7 +53,7 @@ public final class DeriveTopology {
                 Serdes.String(), JsonSerde.of(AppointmentState.class)), DERIVER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AppointmentDeriver.PENDING_STORE),
                 Serdes.String(), JsonSerde.of(PendingEvent.Queue.class)), DERIVER);
-        topology.addProcessor(EVENTS_SINK, () -> new OversizedEventGuard(JsonSerde.of(AppointmentEvent.class).serializer(), EVENTS_OUT,
+        topology.addProcessor(EVENTS_SINK, () -> new OversizedEventGuard(TopicSpec.APPOINTMENT_EVENTS.values().serializer(), EVENTS_OUT,
                 DEAD_LETTER_SINK, maxRequestSize, metrics.deadLetters("too_large")), DERIVER);
         topology.addSink(EVENTS_OUT, settings.topics().appointmentEvents(), new StringSerializer(), new ByteArraySerializer(),
                 new AppointmentIdPartitioner(), EVENTS_SINK);

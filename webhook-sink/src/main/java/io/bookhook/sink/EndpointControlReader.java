@@ -1,14 +1,14 @@
 package io.bookhook.sink;
 
 import io.bookhook.schemas.EndpointControl;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
+import io.bookhook.schemas.TopicTailer;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,41 +21,33 @@ final class EndpointControlReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointControlReader.class);
 
-    private final Consumer<String, byte[]> consumer;
+    private final TopicTailer<String, byte[]> controls;
     private final String topic;
-    private final Deserializer<EndpointControl> values = JsonSerde.of(EndpointControl.class).deserializer();
+    private final Deserializer<EndpointControl> values = TopicSpec.ENDPOINT_CONTROL.values().deserializer();
 
     EndpointControlReader(Consumer<String, byte[]> consumer, String topic) {
-        this.consumer = consumer;
+        this.controls = new TopicTailer<>(consumer);
         this.topic = topic;
     }
 
     /** Every endpoint's latest word up to the end of the topic as of now: paused or not, by endpoint name. */
     Map<String, Boolean> catchUp(Duration timeout) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+        controls.fromBeginning(controls.partitionsOf(topic, timeout), timeout);
         Map<String, Boolean> paused = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
-            }
-            paused.putAll(read(Duration.ofMillis(100)));
+        if (!controls.readToEnd(timeout, records -> paused.putAll(read(records)))) {
+            throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
         }
         return paused;
     }
 
     /** The words that arrived since the last call. */
     Map<String, Boolean> poll() {
-        return read(Duration.ZERO);
+        return read(controls.poll(Duration.ZERO));
     }
 
-    private Map<String, Boolean> read(Duration wait) {
+    private Map<String, Boolean> read(ConsumerRecords<String, byte[]> records) {
         Map<String, Boolean> paused = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+        for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() == null) {
                 continue;
             }
@@ -70,6 +62,6 @@ final class EndpointControlReader {
     }
 
     void close() {
-        consumer.close(Duration.ofSeconds(2));
+        controls.close(Duration.ofSeconds(2));
     }
 }

@@ -1,7 +1,7 @@
 package io.bookhook.sink;
 
 import io.bookhook.schemas.DeliveryRecord;
-import io.bookhook.schemas.JsonSerde;
+import io.bookhook.schemas.TopicSpec;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.Serializer;
 final class LedgerRecords {
 
     private final String topic;
-    private final Serializer<DeliveryRecord> values = JsonSerde.of(DeliveryRecord.class).serializer();
+    private final Serializer<DeliveryRecord> values = TopicSpec.DELIVERY_LEDGER.values().serializer();
 
     LedgerRecords(String topic) {
         this.topic = topic;
