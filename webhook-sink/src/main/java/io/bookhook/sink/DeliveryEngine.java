@@ -140,6 +140,13 @@ final class DeliveryEngine {
         outcomes.completed(attempt, result, took);
     }
 
+    /** The results the {@link AttemptRunner} has for attempts {@link #startable} asked for. */
+    void completed(List<AttemptRunner.Completion> completions) {
+        for (AttemptRunner.Completion done : completions) {
+            completed(done.attempt(), done.result(), done.took());
+        }
+    }
+
     // ---- writes -----------------------------------------------------------------------------------------------
 
     /** Everything to write in the next transaction, with the offset of every open input partition. */

@@ -2,6 +2,8 @@ package io.bookhook.sink;
 
 import io.bookhook.schemas.DeliveryRecord;
 import java.net.URI;
+import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,13 @@ public record Endpoint(String name, URI url, int maxInFlight, WebhookPoster post
     public static final String DEFAULT_NAME = DeliveryRecord.SEED_ENDPOINT;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,40}");
+
+    /** The endpoints the settings name, each posting over {@code client} with the sink's request deadline. */
+    static List<Endpoint> configured(SinkSettings settings, okhttp3.OkHttpClient client, Clock clock) {
+        return settings.endpoints().stream().map(endpoint -> new Endpoint(endpoint.name(), endpoint.url(), endpoint.maxInFlight(),
+                WebhookPoster.overHttp(endpoint, client, settings.requestTimeout(), clock),
+                new EventFilter(endpoint.events(), endpoint.salons(), settings.salonIdColumn()), endpoint.ratePerSecond())).toList();
+    }
 
     public Endpoint {
         Objects.requireNonNull(name, "name");

@@ -6,10 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
@@ -48,7 +41,6 @@ public final class WebhookSink implements Stage {
     private static final Duration IDLE_POLL = Duration.ofMillis(50);
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
-    private static final int MAX_FAILED_COMMITS = 10;
     /** How often the sink reports each endpoint's health to bookhook.endpoint-status. */
     static final Duration REPORT_EVERY = Duration.ofSeconds(5);
     static final String THREAD_NAME = "bookhook-sink";
@@ -79,25 +71,16 @@ public final class WebhookSink implements Stage {
     private DeliveryIndex index;
     private IndexRestorer restorer;
     private DeliveryEngine engine;
-    private CommitBatch uncommitted;
-    private int failedCommits;
-    private Map<TopicPartition, OffsetAndMetadata> lastCommittedOffsets = Map.of();
-    private Instant lastCommit = Instant.EPOCH;
+    private SinkCommitter committer;
+    private Backpressure backpressure;
     private Instant lastReport = Instant.EPOCH;
-    private boolean paused;
 
     /** Connects its Kafka clients and starts its loop; a sink that exists runs, until {@link #close()}. */
     public static WebhookSink start(SinkSettings settings) {
-        WebhookSink sink = new WebhookSink(settings, endpoints(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()),
+        WebhookSink sink = new WebhookSink(settings, Endpoint.configured(settings, WebhookPoster.httpClient(settings), Clock.systemUTC()),
                 Clock.systemUTC());
         new Thread(sink::loop, THREAD_NAME).start();
         return sink;
-    }
-
-    private static List<Endpoint> endpoints(SinkSettings settings, okhttp3.OkHttpClient client, Clock clock) {
-        return settings.endpoints().stream().map(endpoint -> new Endpoint(endpoint.name(), endpoint.url(), endpoint.maxInFlight(),
-                WebhookPoster.overHttp(endpoint, client, settings.requestTimeout(), clock),
-                new EventFilter(endpoint.events(), endpoint.salons(), settings.salonIdColumn()), endpoint.ratePerSecond())).toList();
     }
 
     private WebhookSink(SinkSettings settings, List<Endpoint> endpoints, Clock clock) {
@@ -147,7 +130,11 @@ public final class WebhookSink implements Stage {
                         index, clock, metrics, settings.maxBuffered());
             }
             paused.forEach(engine::setPaused);
-            consumer.subscribe(List.of(settings.topics().appointmentEvents()), new Rebalance());
+            backpressure = new Backpressure(consumer, settings.maxBuffered());
+            committer = new SinkCommitter(transactions, engine, index, counts, metrics, clock, settings.commitInterval(),
+                    settings.topics().deliveryIndex());
+            consumer.subscribe(List.of(settings.topics().appointmentEvents()), new PartitionHandover(settings, consumer, requests, restorer,
+                    engine, runner, committer, () -> abandoned, this::owns, KAFKA_TIMEOUT));
             LOG.info("sink started: {} → {} as {}", settings.topics().appointmentEvents(), endpoints, settings.instanceId());
             while (!closing) {
                 step();
@@ -189,7 +176,7 @@ public final class WebhookSink implements Stage {
         if (!controlled.isEmpty()) {
             lastReport = Instant.EPOCH; // an operator sees a pause or resume in effect at once, not at the next report
         }
-        completeAttempts(runner.drain());
+        engine.completed(runner.drain());
         for (DeliveryEngine.Attempt attempt : engine.startable()) {
             runner.submit(attempt);
         }
@@ -197,10 +184,10 @@ public final class WebhookSink implements Stage {
             lastReport = clock.instant();
             engine.report(settings.instanceId());
         }
-        if (!Duration.between(lastCommit, clock.instant()).minus(settings.commitInterval()).isNegative()) {
-            commit();
+        if (committer.due()) {
+            committer.commit(consumer.groupMetadata());
         }
-        updatePauses();
+        backpressure.update(engine.held());
         metrics.endpoints(engine.endpointStatus());
     }
 
@@ -215,175 +202,13 @@ public final class WebhookSink implements Stage {
                 .orElse(IDLE_POLL);
     }
 
-    private void completeAttempts(List<AttemptRunner.Completion> completions) {
-        for (AttemptRunner.Completion done : completions) {
-            engine.completed(done.attempt(), done.result(), done.took());
-        }
+    /** Partitions its group gave it or took away ({@link PartitionHandover}): from the first, empty or not, it takes part. */
+    private void owns(int partitions) {
+        partitionsOwned = partitions;
+        joined = true;
     }
 
-    /**
-     * Writes what the engine decided since the last commit, together with a batch that failed before. A batch is
-     * written again until it commits: a delivery counts as delivered exactly when its {@code delivered} record commits.
-     */
-    private boolean commit() {
-        lastCommit = clock.instant();
-        CommitBatch batch = engine.drain();
-        if (uncommitted != null) {
-            batch = uncommitted.then(batch);
-        }
-        if (!batch.hasRecords() && batch.offsets().equals(lastCommittedOffsets)) {
-            engine.committed(batch);
-            uncommitted = null;
-            return true;
-        }
-        SinkTransactions.Result result = transactions.commit(batch, consumer.groupMetadata());
-        if (!result.committed()) {
-            uncommitted = batch;
-            if (++failedCommits >= MAX_FAILED_COMMITS) {
-                throw new IllegalStateException("the sink could not commit its ledger records and offsets " + failedCommits
-                        + " times in a row; see the warnings above");
-            }
-            return false;
-        }
-        applyToIndex(batch, result.indexPositions());
-        engine.committed(batch);
-        counts.add(batch.outcomes());
-        metrics.committed(batch.outcomes());
-        lastCommittedOffsets = batch.offsets();
-        uncommitted = null;
-        failedCommits = 0;
-        return true;
-    }
-
-    /** The local index learns what committed, and how far in the index topic this sink's own writes reach. */
-    private void applyToIndex(CommitBatch batch, Map<Integer, Long> positions) {
-        Map<Integer, List<IndexEntry>> byPartition = new HashMap<>();
-        for (CommitBatch.IndexWrite write : batch.indexWrites()) {
-            byPartition.computeIfAbsent(write.partition(), p -> new ArrayList<>()).add(write.entry());
-        }
-        byPartition.forEach((partition, entries) -> index.apply(partition, entries, positions.get(partition)));
-    }
-
-    private void updatePauses() {
-        int held = engine.held();
-        if (held >= settings.maxBuffered()) {
-            if (!paused) {
-                LOG.info("holding {} deliveries in memory (BOOKHOOK_SINK_MAX_BUFFERED={}): pausing its partitions until it works them off",
-                        held, settings.maxBuffered());
-            }
-            paused = true;
-            consumer.pause(consumer.assignment());
-        } else if (paused && held <= settings.maxBuffered() * 3 / 4) {
-            paused = false;
-            consumer.resume(consumer.paused());
-        }
-    }
-
-    /**
-     * Lets partitions go gracefully: no new attempts for them, those in flight finish and are recorded (bounded by the
-     * request deadline), and everything is committed before they go, so their next owner neither loses nor repeats.
-     */
-    private void release(Set<Integer> partitions) {
-        if (partitions.isEmpty() || engine == null || abandoned) {
-            return;
-        }
-        partitions.forEach(engine::revoking);
-        long deadline = System.nanoTime() + settings.requestTimeout().plusSeconds(5).toNanos();
-        try {
-            while (partitions.stream().mapToInt(engine::inFlight).sum() > 0 && System.nanoTime() < deadline) {
-                completeAttempts(runner.drain(Duration.ofMillis(50)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (partitions.stream().mapToInt(engine::inFlight).sum() > 0) {
-            LOG.warn("attempts to partitions {} did not finish in time; their next owner will post them again", partitions);
-        }
-        if (!commit()) {
-            LOG.warn("could not commit before letting partitions {} go; their next owner reads their open records again", partitions);
-            for (int partition : partitions) {
-                uncommitted = uncommitted.withoutPartition(settings.topics().deliveryIndex(), partition);
-            }
-        }
-        for (int partition : partitions) {
-            engine.forget(partition);
-            requests.unassign(partition);
-        }
-        partitionsOwned = engine.owned().size();
-    }
-
-    private Set<Integer> eventPartitions(Collection<TopicPartition> partitions) {
-        Set<Integer> numbers = new HashSet<>();
-        for (TopicPartition tp : partitions) {
-            if (tp.topic().equals(settings.topics().appointmentEvents())) {
-                numbers.add(tp.partition());
-            }
-        }
-        return numbers;
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            release(eventPartitions(partitions));
-        }
-
-        /** The index is read up to now first, then the waiting deliveries of the partition resume and its requests are read. */
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Set<Integer> numbers = eventPartitions(partitions);
-            if (numbers.isEmpty()) {
-                joined = true;
-                return;
-            }
-            Set<TopicPartition> owned = new HashSet<>();
-            numbers.forEach(p -> {
-                owned.add(requests.partition(p));
-                owned.add(new TopicPartition(settings.topics().appointmentEvents(), p));
-            });
-            // One round trip for the offsets of both: it waits while a transaction of a killed instance holds them.
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, KAFKA_TIMEOUT);
-            startNeverReadPartitionsAtTheBeginning(numbers, committed);
-            for (int partition : numbers) {
-                restorer.restore(partition, KAFKA_TIMEOUT);
-                long eventsPosition = consumer.position(new TopicPartition(settings.topics().appointmentEvents(), partition), KAFKA_TIMEOUT);
-                long requestsPosition = requests.assign(partition, committed.get(requests.partition(partition)));
-                engine.assigned(partition, eventsPosition, requestsPosition);
-            }
-            partitionsOwned = engine.owned().size();
-            joined = true;
-            LOG.info("sink {} now works partitions {} of {}", settings.instanceId(), numbers, settings.topics().appointmentEvents());
-        }
-
-        /**
-         * The group reads a partition it never committed an offset of from its beginning. Nothing else resets: the
-         * consumer's reset policy is {@code none}, so a committed offset that retention deleted stops the sink (see
-         * {@link OffsetGap}) instead of skipping what was deleted.
-         */
-        private void startNeverReadPartitionsAtTheBeginning(Set<Integer> numbers, Map<TopicPartition, OffsetAndMetadata> committed) {
-            List<TopicPartition> neverRead = numbers.stream().map(p -> new TopicPartition(settings.topics().appointmentEvents(), p))
-                    .filter(tp -> committed.get(tp) == null).toList();
-            if (!neverRead.isEmpty()) {
-                consumer.seekToBeginning(neverRead);
-            }
-        }
-
-        /** Another member owns them already: nothing of theirs may be committed by us now. */
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            for (int partition : eventPartitions(partitions)) {
-                engine.forget(partition);
-                requests.unassign(partition);
-                if (uncommitted != null) {
-                    uncommitted = uncommitted.withoutPartition(settings.topics().deliveryIndex(), partition);
-                }
-            }
-            partitionsOwned = engine.owned().size();
-        }
-    }
-
-    /** Leaves the group (static members do not by themselves), which lets the partitions go through {@link Rebalance}. */
+    /** Leaves the group (static members do not by themselves), which lets the partitions go through {@link PartitionHandover}. */
     private void shutDown(boolean graceful) {
         runner.close();
         try {
