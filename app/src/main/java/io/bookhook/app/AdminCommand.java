@@ -1,17 +1,9 @@
 package io.bookhook.app;
 
-import io.bookhook.runtime.MeterRegistries;
-import io.bookhook.ledger.DeliveryActions;
-import io.bookhook.ledger.DeliveryRequests;
-import io.bookhook.ledger.EndpointControls;
-import io.bookhook.ledger.EndpointView;
-import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.admin.AdminAccess;
-import io.bookhook.ledger.admin.AdminServer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.bookhook.runtime.MeterRegistries;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,35 +44,10 @@ final class AdminCommand extends OperatorCommand {
                     + address.getHostString() + " (BOOKHOOK_ADMIN_BIND or --bind): set " + SharedSettings.ADMIN_TOKEN.name()
                     + " (and " + SharedSettings.ADMIN_READ_TOKEN.name() + " for read-only users), or bind to 127.0.0.1");
         }
-        Map<String, String> client = settings.env().kafkaClient();
-        PrometheusMeterRegistry registry = MeterRegistries.prometheusWithJvmMeters();
-        DeliveryRequests requests = new DeliveryRequests(client, settings.topics().deliveryRequests());
-        EndpointView endpoints = EndpointView.start(client, settings.topics());
-        EndpointControls controls = new EndpointControls(client, settings.topics().endpointControl(), Clock.systemUTC());
-        // Started last, so that nothing failing before it leaves its directory on disk; not awaited: the admin answers
-        // /health/live at once and /health/ready once the ledger is read.
-        LedgerView ledger = LedgerView.start(client, settings.topics().deliveryLedger());
-        AdminServer server;
-        try {
-            server = AdminServer.start(address, access, ledger,
-                    new DeliveryActions(ledger.index(), requests, Clock.systemUTC()), endpoints, controls, registry);
-        } catch (RuntimeException e) {
-            controls.close();
-            endpoints.close();
-            requests.close();
-            ledger.close();
-            throw e;
-        }
-        out.println("bookhook admin at " + server.uri() + " (metrics at " + server.uri().resolve("metrics") + "; "
+        AdminProcess admin = AdminProcess.start(settings, address, access, MeterRegistries.prometheusWithJvmMeters());
+        out.println("bookhook admin at " + admin.uri() + " (metrics at " + admin.uri().resolve("metrics") + "; "
                 + (access.needsToken() ? "the API asks for a token" : "no token: loopback only") + ")");
         out.flush();
-        AutoCloseable all = () -> {
-            server.close();
-            controls.close();
-            endpoints.close();
-            requests.close();
-            ledger.close();
-        };
-        return StageRunner.runUntilStopped("admin", all, ledger.stopped());
+        return StageRunner.runUntilStopped("admin", admin, admin.stopped());
     }
 }
