@@ -1,6 +1,5 @@
 package io.bookhook.app;
 
-import io.bookhook.runtime.MeterRegistries;
 import io.bookhook.app.bench.BenchOptions;
 import io.bookhook.app.bench.BenchReceiver;
 import io.bookhook.app.bench.LatencyLog;
@@ -10,6 +9,7 @@ import io.bookhook.capture.PostgresConnection;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
+import io.bookhook.runtime.MeterRegistries;
 import io.bookhook.sink.SignatureMode;
 import io.bookhook.sink.SinkVariables;
 import io.micrometer.core.instrument.Metrics;

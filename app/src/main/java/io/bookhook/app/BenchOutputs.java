@@ -1,7 +1,7 @@
 package io.bookhook.app;
 
-import io.bookhook.app.bench.BenchOptions;
 import io.bookhook.app.bench.BenchJson;
+import io.bookhook.app.bench.BenchOptions;
 import io.bookhook.app.bench.BenchReport;
 import io.bookhook.app.bench.BenchResult;
 import io.bookhook.app.bench.LatencyChart;

@@ -2,8 +2,8 @@ package io.bookhook.app;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code demo} and {@code bench} run on an embedded Kafka broker and Postgres, which the production image leaves out

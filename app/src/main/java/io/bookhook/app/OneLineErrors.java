@@ -2,9 +2,9 @@ package io.bookhook.app;
 
 import io.bookhook.capture.CaptureFailedException;
 import io.bookhook.runtime.Causes;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns whatever stopped a command into one readable line on stderr and an exit code: 2 for a missing or malformed

@@ -11,8 +11,8 @@ import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "resend", mixinStandardHelpOptions = true,
         description = {"Sends an appointment's webhook again on purpose.",

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bookhook.embedded.Directories;
-import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedPostgres.ShutdownMode;
+import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;

@@ -1,9 +1,9 @@
 package io.bookhook.derive;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.schemas.Json;
-import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.time.Instant;
 

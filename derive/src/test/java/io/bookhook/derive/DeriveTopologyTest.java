@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeadLetterHeaders;
 import io.bookhook.schemas.EventHeaders;
@@ -17,6 +15,8 @@ import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSchemas;
 import io.bookhook.schemas.JsonSerde;
 import io.bookhook.schemas.TopicNames;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

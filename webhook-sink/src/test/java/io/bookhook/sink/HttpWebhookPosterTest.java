@@ -3,10 +3,10 @@ package io.bookhook.sink;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bookhook.mockreceiver.StandardWebhookVerifier;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.TopicNames;
-import io.bookhook.mockreceiver.StandardWebhookVerifier;
 import io.bookhook.schemas.signing.WebhookSecret;
 import java.net.ServerSocket;
 import java.net.URI;

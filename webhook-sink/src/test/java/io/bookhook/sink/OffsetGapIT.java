@@ -6,12 +6,12 @@ import static io.bookhook.sink.SinkTestKit.event;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bookhook.mockreceiver.MockReceiver;
+import io.bookhook.mockreceiver.MockReceiverConfig;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
-import io.bookhook.mockreceiver.MockReceiver;
-import io.bookhook.mockreceiver.MockReceiverConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Instant;

@@ -5,15 +5,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.bookhook.mockreceiver.MockReceiver;
+import io.bookhook.mockreceiver.MockReceiverConfig;
+import io.bookhook.mockreceiver.ReceivedRequest;
 import io.bookhook.schemas.DeliveryReason;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
-import io.bookhook.mockreceiver.MockReceiver;
-import io.bookhook.mockreceiver.MockReceiverConfig;
-import io.bookhook.mockreceiver.ReceivedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;

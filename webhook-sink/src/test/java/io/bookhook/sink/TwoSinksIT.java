@@ -6,12 +6,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bookhook.schemas.DeliveryRecord;
-import io.bookhook.schemas.DeliveryStatus;
-import io.bookhook.schemas.EventType;
 import io.bookhook.mockreceiver.MockReceiver;
 import io.bookhook.mockreceiver.MockReceiverConfig;
 import io.bookhook.mockreceiver.ReceivedRequest;
+import io.bookhook.schemas.DeliveryRecord;
+import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.EventType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;

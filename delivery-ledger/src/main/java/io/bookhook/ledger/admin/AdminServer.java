@@ -1,12 +1,12 @@
 package io.bookhook.ledger.admin;
 
-import io.bookhook.runtime.HealthAndMetrics;
-import io.bookhook.runtime.HttpEndpoints;
-import io.bookhook.runtime.Readiness;
 import io.bookhook.ledger.DeliveryActions;
 import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
+import io.bookhook.runtime.HealthAndMetrics;
+import io.bookhook.runtime.HttpEndpoints;
+import io.bookhook.runtime.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;

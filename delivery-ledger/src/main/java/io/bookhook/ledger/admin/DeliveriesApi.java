@@ -1,6 +1,5 @@
 package io.bookhook.ledger.admin;
 
-import io.bookhook.runtime.Exchanges;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -9,6 +8,7 @@ import io.bookhook.ledger.LedgerIndex;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.OperatorException;
 import io.bookhook.ledger.RequestPublisher;
+import io.bookhook.runtime.Exchanges;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;

@@ -1,6 +1,5 @@
 package io.bookhook.ledger.admin;
 
-import io.bookhook.runtime.Exchanges;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,6 +8,7 @@ import io.bookhook.ledger.EndpointControls;
 import io.bookhook.ledger.EndpointView;
 import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.OperatorException;
+import io.bookhook.runtime.Exchanges;
 import io.bookhook.schemas.EndpointControl;
 import io.bookhook.schemas.Json;
 import java.io.IOException;

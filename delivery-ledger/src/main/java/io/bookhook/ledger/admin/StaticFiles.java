@@ -1,8 +1,8 @@
 package io.bookhook.ledger.admin;
 
-import io.bookhook.runtime.Exchanges;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.bookhook.runtime.Exchanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
