@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.ledger.LedgerReader;
@@ -69,8 +68,7 @@ class BackfillIT {
     void historyBeforeBookhook() throws Exception {
         stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("backfill");
-        jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(name);
         environment = TestEnvironments.pipeline(stack, name, receiver.url().toString(), "backfill-secret");
         execute("INSERT INTO appointments_salon (name, phone) VALUES ('Studio', '02-2345-6789')",
                 "INSERT INTO appointments_stylist (salon_id, name, phone) VALUES (1, 'Ana', '0955-123-456')",

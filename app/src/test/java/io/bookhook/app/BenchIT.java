@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.Json;
 import java.io.IOException;
@@ -60,8 +59,7 @@ class BenchIT {
     void a_short_bench_against_the_servers_of_the_environment(@TempDir Path out) throws Exception {
         EmbeddedStack stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("bench_env");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
         try (Connection db = DriverManager.getConnection(jdbcUrl, stack.postgres().user(), stack.postgres().password());
              Statement sql = db.createStatement()) {
             // Another writer's appointment, there before the bench: not one of the bench's rows.

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.bookhook.embedded.EmbeddedKafka;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import java.io.ByteArrayOutputStream;
@@ -49,8 +48,7 @@ class BrokerRestartIT {
         kafka = EmbeddedKafka.start(brokerDir);
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("broker_restart");
-        jdbcUrl = stack.postgres().createDatabase(database);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(database);
         environment = TestEnvironments.pipeline(stack, database, receiver.url().toString(), "restart-secret");
         environment.put("BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     }

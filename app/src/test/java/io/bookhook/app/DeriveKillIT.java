@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.bookhook.capture.CaptureEngine;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.EventHeaders;
 import java.io.IOException;
@@ -120,8 +119,7 @@ class DeriveKillIT {
         long started = System.nanoTime();
         stack = SharedEmbeddedStack.get();
         name = SharedEmbeddedStack.uniqueName("derive_kill");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
         // No sink runs here: the webhook settings are only there because the pipeline's environment names them.
         environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:9/unused", "derive-kill-secret");
         environment.put("BOOKHOOK_TOPIC_PARTITIONS", Integer.toString(PARTITIONS));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.ledger.LedgerReader;
 import io.bookhook.schemas.DeliveryRecord;
@@ -61,8 +60,7 @@ class EndToEndIT {
 
         stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("e2e");
-        jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(name);
         environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET);
     }
 

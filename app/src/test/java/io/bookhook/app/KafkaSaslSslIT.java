@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.embedded.EmbeddedKafka;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SaslSslListener;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TestCertificates;
@@ -82,8 +81,7 @@ class KafkaSaslSslIT {
     @Test
     void every_stage_an_operator_command_and_the_admin_work_against_sasl_ssl_set_only_through_bookhook_kafka_variables() throws Exception {
         String name = SharedEmbeddedStack.uniqueName("sasl_ssl");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
         try (ScriptedReceiver receiver = new ScriptedReceiver()) {
             Map<String, String> environment = TestEnvironments.pipeline(stack, name, receiver.url().toString(), "sasl-ssl-signing-secret");
             environment.putAll(kafkaVariables(PASSWORD, certificates.trustStore()));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.Json;
 import java.io.ByteArrayOutputStream;
@@ -64,8 +63,7 @@ class PoisonPayloadIT {
         receiver.start();
         EmbeddedStack stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("poison");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
         Map<String, String> environment = TestEnvironments.pipeline(stack, name,
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "poison-secret");
         environment.put("BOOKHOOK_RETRY_FIRST_INTERVAL", "1s");

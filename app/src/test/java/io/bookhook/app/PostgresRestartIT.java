@@ -7,7 +7,6 @@ import io.bookhook.embedded.Directories;
 import io.bookhook.embedded.EmbeddedPostgres.ShutdownMode;
 import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.StaleRunCleaner;
 import java.io.ByteArrayOutputStream;
@@ -53,8 +52,7 @@ class PostgresRestartIT {
         runDir = StaleRunCleaner.newRunDir(StaleRunCleaner.defaultBase());
         postgres = EmbeddedPostgres.start(runDir);
         database = SharedEmbeddedStack.uniqueName("pg_restart");
-        String jdbcUrl = postgres.createDatabase(database);
-        ReferenceSchema.apply(jdbcUrl, postgres.user(), postgres.password());
+        String jdbcUrl = postgres.createReferenceDatabase(database);
         environment = TestEnvironments.pipeline(stack, database, receiver.url().toString(), "restart-secret");
         environment.put("BOOKHOOK_POSTGRES_PORT", Integer.toString(postgres.port()));
     }

@@ -7,7 +7,6 @@ import io.bookhook.capture.CaptureEngine;
 import io.bookhook.derive.DeriveSettings;
 import io.bookhook.derive.DeriveStreams;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.ledger.LedgerReader;
@@ -82,8 +81,7 @@ class ScaleOutIT {
         long started = System.nanoTime();
         EmbeddedStack stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("scale");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
 
         MockReceiver receiver = MockReceiver.start(MockReceiverConfig.defaults("scale-out-secret").withStall(RECEIVER_STALL),
                 new PrintStream(new ByteArrayOutputStream(), true, UTF_8));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.DeadLetterHeaders;
@@ -93,8 +92,7 @@ class SchemaChangeIT {
         Metrics.addRegistry(prometheus);
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("schema_change");
-        String jdbcUrl = stack.postgres().createDatabase(database);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(database);
         Map<String, String> environment = TestEnvironments.pipeline(stack, database,
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "schema-secret");
         BookhookSettings settings = new BookhookSettings(environment);

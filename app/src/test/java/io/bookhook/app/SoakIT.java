@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.Json;
 import java.io.ByteArrayOutputStream;
@@ -109,8 +108,7 @@ class SoakIT {
         receiver.start();
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("soak");
-        jdbcUrl = stack.postgres().createDatabase(database);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(database);
         stack.postgres().execute(database,
                 "CREATE TABLE soak_history (seq bigserial PRIMARY KEY, op char(1) NOT NULL, appointment_id bigint NOT NULL,"
                         + " status text, notes text)",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
@@ -102,8 +101,7 @@ class StageStartIT {
     void a_capture_refused_for_a_wrong_mapping_exits_3_and_has_created_no_topic() throws Exception {
         EmbeddedStack stack = SharedEmbeddedStack.get();
         String name = SharedEmbeddedStack.uniqueName("wrong_mapping");
-        String jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        String jdbcUrl = stack.postgres().createReferenceDatabase(name);
         Map<String, String> environment = TestEnvironments.pipeline(stack, name, "http://127.0.0.1:9/hook", "mapping-secret");
         environment.put("BOOKHOOK_TABLE_APPOINTMENT", "bookings");
         environment.put("BOOKHOOK_ADMIN_PORT", "0");

@@ -6,7 +6,6 @@ import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureSettings;
 import io.bookhook.capture.PostgresConnection;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.AppointmentEvent;
@@ -40,12 +39,9 @@ class DeriveOnRealStackIT {
     void freshDatabaseAndTopics() {
         stack = SharedEmbeddedStack.get();
         name = SharedEmbeddedStack.uniqueName("derive");
-        jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(name);
         topics = TopicNames.prefixed(name);
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 2, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 2);
         stack.kafka().createTopic(topics.appointmentEvents(), 2, Map.of());
         stack.kafka().createTopic(topics.deadLetter(), 1, Map.of());
     }

@@ -6,7 +6,6 @@ import io.bookhook.capture.CaptureEngine;
 import io.bookhook.capture.CaptureSettings;
 import io.bookhook.capture.PostgresConnection;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.DeadLetterHeaders;
@@ -42,12 +41,9 @@ class OversizedEventOnRealStackIT {
     void freshDatabaseAndTopics() {
         stack = SharedEmbeddedStack.get();
         name = SharedEmbeddedStack.uniqueName("bigevent");
-        jdbcUrl = stack.postgres().createDatabase(name);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(name);
         topics = TopicNames.prefixed(name);
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         stack.kafka().createTopic(topics.appointmentEvents(), 1, Map.of());
         stack.kafka().createTopic(topics.deadLetter(), 1, Map.of());
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.TopicNames;
@@ -111,8 +110,7 @@ class CaptureCrashIT {
 
         Run(String prefix) {
             name = SharedEmbeddedStack.uniqueName(prefix);
-            jdbcUrl = stack.postgres().createDatabase(name);
-            ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+            jdbcUrl = stack.postgres().createReferenceDatabase(name);
             topics = TopicNames.prefixed(name);
             stack.kafka().createTopic(topics.cdcTopic("appointments_customer"), 2, Map.of());
         }

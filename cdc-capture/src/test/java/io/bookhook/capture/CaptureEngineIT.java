@@ -41,9 +41,7 @@ class CaptureEngineIT {
         database = SharedEmbeddedStack.uniqueName("capture");
         jdbcUrl = stack.postgres().createDatabase(database);
         topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("capture"));
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
     }
 
     private static final List<SchemaRequirement> REQUIREMENTS = List.of(

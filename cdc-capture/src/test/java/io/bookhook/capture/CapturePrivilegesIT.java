@@ -60,9 +60,7 @@ class CapturePrivilegesIT {
     @Test
     void the_readme_role_streams_an_insert_onto_its_topic() throws Exception {
         readmeRole();
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
             capture.awaitReady(Duration.ofSeconds(90));
             stack.postgres().execute(database, "INSERT INTO appointments_customer (name) VALUES ('Mei')");
@@ -79,9 +77,7 @@ class CapturePrivilegesIT {
     @Test
     void once_the_publication_and_heartbeat_table_exist_the_role_needs_neither_ownership_nor_create() throws Exception {
         readmeRole();
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
             capture.awaitReady(Duration.ofSeconds(90));
             stack.postgres().execute(database, "INSERT INTO appointments_customer (name) VALUES ('first')");

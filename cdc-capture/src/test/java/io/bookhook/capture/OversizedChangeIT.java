@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.derive.TableMapping;
 import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedStack;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.TopicReader;
 import io.bookhook.schemas.DeadLetterHeaders;
@@ -40,12 +39,9 @@ class OversizedChangeIT {
     void freshDatabaseAndTopics() {
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("oversized");
-        jdbcUrl = stack.postgres().createDatabase(database);
-        ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
+        jdbcUrl = stack.postgres().createReferenceDatabase(database);
         topics = TopicNames.prefixed(database);
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         stack.kafka().createTopic(topics.deadLetter(), 1, Map.of());
     }
 

@@ -10,7 +10,6 @@ import io.bookhook.embedded.Directories;
 import io.bookhook.embedded.EmbeddedPostgres;
 import io.bookhook.embedded.EmbeddedStack;
 import io.bookhook.embedded.PostgresTlsCertificates;
-import io.bookhook.embedded.ReferenceSchema;
 import io.bookhook.embedded.SharedEmbeddedStack;
 import io.bookhook.embedded.StaleRunCleaner;
 import io.bookhook.embedded.TopicReader;
@@ -67,11 +66,9 @@ class PostgresTlsIT {
     void freshDatabaseAndTopics() {
         stack = SharedEmbeddedStack.get();
         database = SharedEmbeddedStack.uniqueName("tls");
-        ReferenceSchema.apply(postgres.createDatabase(database), postgres.user(), postgres.password());
+        postgres.createReferenceDatabase(database);
         topics = TopicNames.prefixed(SharedEmbeddedStack.uniqueName("tls"));
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
     }
 
     @Test

@@ -38,9 +38,7 @@ class WalSenderTerminatedIT {
     @Test
     void capture_resumes_by_itself_after_its_wal_sender_is_terminated_and_every_row_arrives() throws Exception {
         ReferenceSchema.apply(jdbcUrl, stack.postgres().user(), stack.postgres().password());
-        for (String table : MAPPING.capturedTables()) {
-            stack.kafka().createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        stack.kafka().createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         try (CaptureEngine capture = CaptureEngine.start(settings())) {
             capture.awaitReady(Duration.ofSeconds(60));
             insertCustomers(1, BEFORE);

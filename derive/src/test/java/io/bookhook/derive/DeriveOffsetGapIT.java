@@ -33,9 +33,7 @@ class DeriveOffsetGapIT {
 
     @Test
     void a_committed_offset_deleted_by_retention_stops_derive_at_start_naming_partition_and_gap() throws Exception {
-        for (String table : MAPPING.capturedTables()) {
-            kafka.createTopic(topics.cdcTopic(table), 1, Map.of());
-        }
+        kafka.createTopics(MAPPING.capturedTables().stream().map(topics::cdcTopic).toList(), 1);
         kafka.createTopic(topics.appointmentEvents(), 1, Map.of());
         kafka.createTopic(topics.deadLetter(), 1, Map.of());
         DeriveSettings settings = new DeriveSettings(name, Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, MAPPING,

@@ -105,6 +105,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Creates the topic; a topic that already exists is left as it is (idempotent test setup). */
+    /** Each of {@code names} with {@code partitions} partitions and the broker's defaults, unless it exists already. */
+    public void createTopics(java.util.Collection<String> names, int partitions) {
+        names.forEach(name -> createTopic(name, partitions, Map.of()));
+    }
+
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
         try (Admin admin = admin()) {

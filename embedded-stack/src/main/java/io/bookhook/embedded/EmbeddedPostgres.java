@@ -129,6 +129,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * Creates a database of its own for one test or run: replication slots and publications belong to a
      * database, so tests sharing this server don't see each other's changes.
      */
+    /** A new database with the booking app's reference schema (see {@link ReferenceSchema}); returns its JDBC URL. */
+    public String createReferenceDatabase(String name) {
+        String jdbcUrl = createDatabase(name);
+        ReferenceSchema.apply(jdbcUrl, user(), password());
+        return jdbcUrl;
+    }
+
     public String createDatabase(String name) {
         if (!name.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("database name must be a plain lowercase identifier: " + name);
