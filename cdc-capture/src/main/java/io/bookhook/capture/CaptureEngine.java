@@ -43,15 +43,17 @@ public final class CaptureEngine implements Stage {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Readiness readiness;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final KafkaChangePublisher publisher;
     private volatile boolean streaming;
 
     private CaptureEngine(CaptureSettings settings) {
         this.settings = settings;
         this.readiness = Readiness.of(this::isStreaming, "the replication slot '" + settings.slotName() + "' to be read");
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
+        this.publisher = new KafkaChangePublisher(producer, settings.topics(), Set.copyOf(settings.tables()), settings.maxMessageBytes());
         this.engine = DebeziumEngine.create(Json.class)
                 .using(DebeziumProperties.of(settings))
-                .notifying(new KafkaChangePublisher(producer, settings.topics(), Set.copyOf(settings.tables()), settings.maxMessageBytes()))
+                .notifying(publisher)
                 .using(this::onCompletion)
                 .build();
     }
@@ -135,6 +137,7 @@ public final class CaptureEngine implements Stage {
             return;
         }
         try {
+            publisher.stopPublishing();
             engine.close();
         } catch (IOException e) {
             LOG.warn("closing the capture engine failed: {}", e.toString());

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -42,6 +43,8 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
     private final int maxMessageBytes;
     private final MeterRegistry registry;
     private final Counter tooLarge;
+    private final ReentrantLock publishing = new ReentrantLock();
+    private boolean stopping;
 
     KafkaChangePublisher(Producer<byte[], byte[]> producer, TopicNames topics, Set<String> publishedTables, int maxMessageBytes) {
         this(producer, topics, publishedTables, maxMessageBytes, Metrics.globalRegistry);
@@ -64,6 +67,35 @@ final class KafkaChangePublisher implements DebeziumEngine.ChangeConsumer<Change
 
     @Override
     public void handleBatch(List<ChangeEvent<String, String>> records, DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+            throws InterruptedException {
+        publishing.lock();
+        try {
+            if (stopping) {
+                // Neither published nor marked: capture reads these changes again when it starts next, and publishes them once.
+                return;
+            }
+            publish(records, committer);
+        } finally {
+            publishing.unlock();
+        }
+    }
+
+    /**
+     * Lets the batch being published finish (sent, acknowledged and marked processed) and refuses the next ones. Capture
+     * calls it before it stops the engine, because the engine stops by interrupting the thread that handles a batch:
+     * a batch interrupted after its changes were sent but before they were marked would be published again after a
+     * graceful restart.
+     */
+    void stopPublishing() {
+        publishing.lock();
+        try {
+            stopping = true;
+        } finally {
+            publishing.unlock();
+        }
+    }
+
+    private void publish(List<ChangeEvent<String, String>> records, DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
         List<Publication> publications = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {

@@ -24,7 +24,9 @@ public final class CaptureChild {
         // SIGTERM stops it the way bookhook's stage commands do: the engine flushes its offsets and closes.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                System.out.println("SIGTERM: closing capture");
                 capture.close();
+                System.out.println("capture closed");
             } catch (Exception e) {
                 e.printStackTrace();
             }

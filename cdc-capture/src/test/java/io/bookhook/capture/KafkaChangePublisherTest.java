@@ -114,6 +114,56 @@ class KafkaChangePublisherTest {
         assertThat(committer.processed).isEmpty();
     }
 
+    @Test
+    void once_stopping_a_batch_is_neither_published_nor_marked_so_the_next_start_publishes_it_once() throws Exception {
+        RefusingProducer producer = new RefusingProducer(record -> null);
+        KafkaChangePublisher publisher = new KafkaChangePublisher(producer, TOPICS, Set.of(TABLE), LIMIT, metrics);
+        publisher.handleBatch(List.of(change("{\"id\":1}", appointment(1, "before", 1L))), committer);
+
+        publisher.stopPublishing();
+        ChangeEvent<String, String> late = change("{\"id\":2}", appointment(2, "after", 2L));
+        publisher.handleBatch(List.of(late), committer);
+
+        assertThat(producer.history()).hasSize(1);
+        assertThat(committer.processed).doesNotContain(late);
+    }
+
+    @Test
+    void stopping_waits_for_the_batch_being_published_to_be_acknowledged_and_marked() throws Exception {
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<RecordMetadata> ack = new java.util.concurrent.CompletableFuture<>();
+        MockProducer<byte[], byte[]> slowBroker = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+                sending.countDown();
+                return ack;
+            }
+        };
+        KafkaChangePublisher publisher = new KafkaChangePublisher(slowBroker, TOPICS, Set.of(TABLE), LIMIT, metrics);
+        ChangeEvent<String, String> inFlight = change("{\"id\":3}", appointment(3, "in flight", 3L));
+        Thread handler = new Thread(() -> {
+            try {
+                publisher.handleBatch(List.of(inFlight), committer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        handler.start();
+        assertThat(sending.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        java.util.concurrent.CompletableFuture<Boolean> markedWhenStopped = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            publisher.stopPublishing();
+            return committer.batchFinished;
+        });
+        ack.complete(new RecordMetadata(new org.apache.kafka.common.TopicPartition(TOPICS.cdcTopic(TABLE), 0), 0, 0, 0, 0, 0));
+
+        assertThat(markedWhenStopped).as("the batch was marked by the time stopping returned")
+                .succeedsWithin(java.time.Duration.ofSeconds(10)).isEqualTo(true);
+        handler.join(10_000);
+        assertThat(committer.processed).containsExactly(inFlight);
+        assertThat(committer.batchFinished).isTrue();
+    }
+
     private static String appointment(long id, String notes, long lsn) {
         return "{\"before\":null,\"after\":{\"id\":" + id + ",\"status\":\"pending\",\"notes\":\"" + notes + "\"},"
                 + "\"source\":{\"table\":\"" + TABLE + "\",\"lsn\":" + lsn + ",\"ts_ms\":1},\"op\":\"c\",\"ts_ms\":2}";
