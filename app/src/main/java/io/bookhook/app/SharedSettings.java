@@ -1,12 +1,10 @@
 package io.bookhook.app;
 
-import io.bookhook.runtime.settings.Durations;
 import io.bookhook.runtime.settings.Setting;
 import io.bookhook.schemas.RecordLimits;
 import io.bookhook.schemas.TopicNames;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -47,9 +45,7 @@ final class SharedSettings {
             "the broker's `default.replication.factor`").must(factor -> factor >= 1 && factor <= Short.MAX_VALUE,
             "be between 1 and " + Short.MAX_VALUE);
     /** {@code forever} (empty) or a positive duration: how long the topics that delete keep records. */
-    static final Setting<Optional<Duration>> TOPIC_RETENTION = Setting.<Optional<Duration>>custom("BOOKHOOK_TOPIC_RETENTION", Durations.EXPECTED,
-                    SharedSettings::retention, Optional.empty(), "forever")
-            .must(retention -> retention.map(r -> !r.isZero()).orElse(true), "be forever or a positive duration");
+    static final Setting<Optional<Duration>> TOPIC_RETENTION = Setting.retention("BOOKHOOK_TOPIC_RETENTION", null);
 
     /** A stage's health and metrics port; 0 turns it off. */
     static final Setting<Integer> ADMIN_PORT = Setting.integer("BOOKHOOK_ADMIN_PORT", 8080, 0, 65535);
@@ -71,9 +67,5 @@ final class SharedSettings {
     static final List<Setting<?>> ADMIN = List.of(ADMIN_TOKEN, ADMIN_READ_TOKEN, ADMIN_BIND);
 
     private SharedSettings() {
-    }
-
-    private static Optional<Duration> retention(String text) {
-        return text.strip().toLowerCase(Locale.ROOT).equals("forever") ? Optional.empty() : Optional.of(Durations.parse(text));
     }
 }

@@ -201,7 +201,7 @@ class BookhookSettingsTest {
                 .hasMessage("BOOKHOOK_TOPIC_RETENTION must be forever or a positive duration, got '0s'");
         env.put("BOOKHOOK_TOPIC_RETENTION", "a month");
         assertThatThrownBy(() -> new BookhookSettings(env).topicLayout()).isInstanceOf(SettingsException.class)
-                .hasMessageStartingWith("BOOKHOOK_TOPIC_RETENTION must be a duration");
+                .hasMessageStartingWith("BOOKHOOK_TOPIC_RETENTION must be forever or a duration");
     }
 
     @Test

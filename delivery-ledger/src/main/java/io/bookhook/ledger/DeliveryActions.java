@@ -18,6 +18,10 @@ import java.util.stream.Collectors;
  */
 public final class DeliveryActions {
 
+    /** Why a ledger record has no payload: said the same way by retry and resend. */
+    static final String PAYLOAD_GONE = "a final record's payload is removed once BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed,"
+            + " or by bookhook forget";
+
     private final LedgerIndex ledger;
     private final RequestPublisher requests;
     private final Clock clock;
@@ -45,6 +49,10 @@ public final class DeliveryActions {
             throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") is "
                     + delivery.status().wireName() + ": the sink is still delivering it, one attempt at a time (" + schedule
                     + "); retry it once it has failed");
+        }
+        if (!delivery.hasPayload()) {
+            throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") has no payload"
+                    + " any more: " + PAYLOAD_GONE + "; bookhook cannot rebuild it, so it cannot be retried");
         }
         // Keyed by appointment (not the factory's delivery id) so that a retry and a resend of one appointment stay in order.
         return requests.publish(DeliveryRequest.retry(UUID.randomUUID().toString(), delivery, clock.instant()));
@@ -74,13 +82,14 @@ public final class DeliveryActions {
         for (EventType type : EventType.values()) {
             if (eventType == null || eventType == type) {
                 deliveries.stream()
-                        .filter(d -> d.eventType() == type && d.payload() != null && !d.payload().isNull())
+                        .filter(d -> d.eventType() == type && d.hasPayload())
                         .findFirst()
                         .ifPresent(d -> items.add(new DeliveryRequest.Item(null, endpoint, d.idempotencyKey(), 0, d.payload())));
             }
         }
         if (items.isEmpty()) {
-            throw OperatorException.notFound("the ledger holds no payload to resend for appointment '" + appointmentId + "'");
+            throw OperatorException.conflict("the ledger holds no payload to resend for appointment '" + appointmentId + "': "
+                    + PAYLOAD_GONE + "; bookhook cannot rebuild it, so it cannot be resent");
         }
         return requests.publish(DeliveryRequest.resend(UUID.randomUUID().toString(), appointmentId.strip(), eventType, items,
                 clock.instant()));

@@ -146,7 +146,7 @@ final class LedgerStore implements AutoCloseable {
                 batch.delete(LedgerKeys.payload(deliveryId));
             } else {
                 batch.put(recordKey, StoredRecords.encodeWithoutPayload(value));
-                if (value.payload() != null && !value.payload().isNull()) {
+                if (value.hasPayload()) {
                     batch.put(LedgerKeys.payload(deliveryId), Json.mapper().writeValueAsBytes(value.payload()));
                 } else {
                     batch.delete(LedgerKeys.payload(deliveryId));

@@ -86,6 +86,23 @@ class DeliveryActionsTest {
     }
 
     @Test
+    void should_refuse_to_retry_or_resend_a_delivery_whose_payload_has_aged_out_and_say_why() {
+        index.apply("aged-1", failed("aged-1", "44", EventType.CREATED).withoutPayload());
+
+        assertThatThrownBy(() -> actions.retry("aged-1"))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
+                .hasMessage("delivery aged-1 (appointment:44:created) has no payload any more: a final record's payload is removed once"
+                        + " BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; bookhook cannot rebuild it, so it cannot be"
+                        + " retried");
+        assertThatThrownBy(() -> actions.resend("44", null))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
+                .hasMessage("the ledger holds no payload to resend for appointment '44': a final record's payload is removed once"
+                        + " BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; bookhook cannot rebuild it, so it cannot be"
+                        + " resent");
+        assertThat(published).isEmpty();
+    }
+
+    @Test
     void should_refuse_to_retry_a_delivery_the_sink_is_still_retrying_and_say_when_its_next_attempt_is_due() {
         Instant due = Instant.parse("2026-11-28T12:05:00Z");
         index.apply("retrying-1", failed("retrying-1", "43", EventType.CREATED)

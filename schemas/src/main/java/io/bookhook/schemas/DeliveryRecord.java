@@ -35,6 +35,16 @@ public record DeliveryRecord(
         Objects.requireNonNull(idempotencyKey, "idempotency_key");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
+        // JSON null reads as a NullNode: one way to say "no payload", whether made here or read from the ledger.
+        if (payload != null && payload.isNull()) {
+            payload = null;
+        }
+    }
+
+    /** Whether it still carries the payload (customer data): not once aged out, forgotten, or for a skip. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean hasPayload() {
+        return payload != null;
     }
 
     /** The endpoint the seed's settings make, and the one of every record written before endpoints existed. */
@@ -51,6 +61,22 @@ public record DeliveryRecord(
             Instant now) {
         return new DeliveryRecord(deliveryId, endpoint, key.toString(), key.eventType(), key.appointmentId(), DeliveryStatus.PENDING,
                 0, null, null, null, null, reason, now, now, payload);
+    }
+
+    /**
+     * The same record without its payload, which holds customer data: what a final record becomes once
+     * {@code BOOKHOOK_LEDGER_PAYLOAD_RETENTION} has passed or the customer was forgotten. Every other field, its times
+     * included, stays as it was.
+     */
+    public DeliveryRecord withoutPayload() {
+        return new DeliveryRecord(deliveryId, endpoint, idempotencyKey, eventType, appointmentId, status, attempts, nextAttemptAt,
+                lastResponseCode, lastError, responseExcerpt, reason, createdAt, updatedAt, null);
+    }
+
+    /** Delivered, failed or skipped: no sink works on it any more (an operator's retry makes it waiting again). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isFinal() {
+        return status == DeliveryStatus.DELIVERED || status == DeliveryStatus.FAILED || status == DeliveryStatus.SKIPPED;
     }
 
     /** The next state of this delivery after an attempt (or a decision not to attempt), with no attempt due. */

@@ -85,11 +85,20 @@ final class Delivery {
                 last == null ? null : last.error(), last == null ? null : last.responseExcerpt(), reason, createdAt, now, payload);
     }
 
-    /** The delivery index entry of its current state; the body only while it waits. */
-    IndexEntry indexEntry(DeliveryStatus status) {
-        boolean waiting = status == DeliveryStatus.PENDING || status == DeliveryStatus.RETRYING;
+    /** The delivery index entry of its current waiting state, with the body to post. */
+    IndexEntry waitingIndexEntry(DeliveryStatus status) {
         return new IndexEntry(id, endpoint, key.toString(), status, attempts, status == DeliveryStatus.RETRYING ? nextAttemptAt : null,
-                reason, singleAttempt, createdAt, waiting ? body : null);
+                reason, singleAttempt, createdAt, body);
+    }
+
+    /**
+     * The delivery index entry of its final state {@code ledgerRecord}: no body, but that ledger record without its
+     * payload, which the sink writes in its place once the payload has aged out.
+     */
+    IndexEntry finalIndexEntry(DeliveryRecord ledgerRecord) {
+        boolean keptPayload = ledgerRecord.hasPayload();
+        return new IndexEntry(id, endpoint, key.toString(), ledgerRecord.status(), attempts, null, reason, singleAttempt, createdAt, null,
+                keptPayload ? ledgerRecord.updatedAt() : null, keptPayload ? ledgerRecord.withoutPayload() : null);
     }
 
     @Override

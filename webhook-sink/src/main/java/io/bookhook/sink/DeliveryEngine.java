@@ -56,6 +56,7 @@ final class DeliveryEngine {
     private final DeliveryIntake intake;
     private final AttemptStarter starter;
     private final AttemptOutcomes outcomes;
+    private final PayloadAging payloads;
     private final Clock clock;
 
     DeliveryEngine(List<Endpoint> endpoints, CircuitSettings circuit, RetrySchedule retry, Duration goneHold, TopicNames topics,
@@ -75,6 +76,7 @@ final class DeliveryEngine {
         this.intake = new DeliveryIntake(this.endpoints, held, transitions, partitions, writes, topics, clock, metrics);
         this.starter = new AttemptStarter(this.endpoints, held, due, transitions, clock);
         this.outcomes = new AttemptOutcomes(this.endpoints, due, transitions, partitions, new RetryPlan(retry), goneHold, clock, metrics);
+        this.payloads = new PayloadAging(index, held, writes);
     }
 
     // ---- partitions -------------------------------------------------------------------------------------------
@@ -148,6 +150,14 @@ final class DeliveryEngine {
     }
 
     // ---- writes -----------------------------------------------------------------------------------------------
+
+    /**
+     * Final deliveries of the owned partitions whose ledger record has carried its payload since before {@code cutoff}
+     * get it rewritten without the payload in the next transaction; at most {@code limit}. Returns how many.
+     */
+    int removePayloadsKeptBefore(Instant cutoff, int limit) {
+        return payloads.removeBefore(partitions.owned(), cutoff, limit);
+    }
 
     /** Everything to write in the next transaction, with the offset of every open input partition. */
     CommitBatch drain() {

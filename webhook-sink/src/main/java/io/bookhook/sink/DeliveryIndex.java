@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +32,9 @@ import org.rocksdb.WriteOptions;
  * of deliveries ever made. It holds each delivery's latest {@link IndexEntry}; a marker per waiting delivery, ordered by
  * endpoint, partition and creation (so the waiting deliveries of an endpoint's partition are read back in the order
  * they were made, a batch at a time, without a scan of everything); and per partition the index-topic offset it has
- * read up to, so a restart reads only what it has not seen. Only committed entries are ever applied: it is what the
+ * read up to, so a restart reads only what it has not seen; and a marker per final delivery whose ledger record still
+ * carries its payload, ordered by partition and since when, so the payloads past their retention are found without a
+ * scan of everything. Only committed entries are ever applied: it is what the
  * index topic says, never ahead of it.
  */
 final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
@@ -43,6 +46,7 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
     private static final byte ENTRY = 'e';
     private static final byte WAITING = 'o';
     private static final byte POSITION = 'p';
+    private static final byte PAYLOAD_KEPT = 'r';
 
     private final Path directory;
     private final Options options;
@@ -128,6 +132,36 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         return found;
     }
 
+    /**
+     * Up to {@code limit} final deliveries of {@code partition} whose ledger record has carried its payload since before
+     * {@code cutoff}, longest first. A marker whose entry has moved on (its payload gone, or retried since) is removed
+     * as it is passed: the marker is this store's own bookkeeping, rebuilt from the entries when the store is restored.
+     */
+    @Override
+    public List<IndexEntry> payloadsKeptBefore(int partition, Instant cutoff, int limit) {
+        byte[] prefix = ByteBuffer.allocate(1 + Integer.BYTES).put(PAYLOAD_KEPT).putInt(partition).array();
+        List<IndexEntry> found = new ArrayList<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix) && found.size() < limit; it.next()) {
+                byte[] key = it.key();
+                long since = ByteBuffer.wrap(key, prefix.length, Long.BYTES).getLong();
+                if (since >= cutoff.toEpochMilli()) {
+                    break;
+                }
+                String deliveryId = new String(key, prefix.length + Long.BYTES, key.length - prefix.length - Long.BYTES, UTF_8);
+                Optional<IndexEntry> entry = get(deliveryId).filter(e -> e.payloadKeptSince() != null && e.payloadKeptSince().toEpochMilli() == since);
+                if (entry.isPresent()) {
+                    found.add(entry.get());
+                } else {
+                    db.delete(writes, key);
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the delivery index in " + directory + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
     /** The index-topic offset of {@code partition} read up to, or -1 when nothing was read. */
     long position(int partition) {
         try {
@@ -162,6 +196,9 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
                 } else {
                     batch.delete(marker);
                 }
+                if (entry.order().payloadKeptSinceMillis() > 0) {
+                    batch.put(payloadKeptKey(partition, entry.order().payloadKeptSinceMillis(), entry.deliveryId()), new byte[0]);
+                }
             }
             batch.put(key(POSITION, partition, ""), ByteBuffer.allocate(Long.BYTES).putLong(nextPosition).array());
             db.write(writes, batch);
@@ -180,6 +217,12 @@ final class DeliveryIndex implements DeliveryLookup, AutoCloseable {
         byte[] id = deliveryId.getBytes(UTF_8);
         return ByteBuffer.allocate(prefix.length + Long.BYTES + 1 + id.length).put(prefix).putLong(order.createdAtMillis())
                 .put((byte) order.eventTypeOrdinal()).put(id).array();
+    }
+
+    private static byte[] payloadKeptKey(int partition, long sinceMillis, String deliveryId) {
+        byte[] id = deliveryId.getBytes(UTF_8);
+        return ByteBuffer.allocate(1 + Integer.BYTES + Long.BYTES + id.length).put(PAYLOAD_KEPT).putInt(partition).putLong(sinceMillis).put(id)
+                .array();
     }
 
     private static byte[] key(byte kind, int partition, String deliveryId) {

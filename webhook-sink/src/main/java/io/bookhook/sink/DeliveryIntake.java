@@ -84,8 +84,9 @@ final class DeliveryIntake {
             String skipId = DeliveryIds.forSkip(endpoint.name(), event.key(), DeadLetters.source(record));
             LOG.info("skipping {} read again at {}: the ledger has it delivered to {}", event.key(), DeadLetters.source(record), endpoint.name());
             Instant now = clock.instant();
+            // No payload: the delivered record has it, and a skip would otherwise keep customer data past its retention.
             writes.ledger(DeliveryRecord.pending(skipId, endpoint.name(), event.key(), backfill ? DeliveryReason.BACKFILL : DeliveryReason.REPLAY,
-                            event.payload(), now)
+                            null, now)
                     .next(DeliveryStatus.SKIPPED, 0, null, "already delivered", null, now));
             writes.count(endpoint.name(), CommitBatch.Outcomes.SKIPPED);
             return;

@@ -1,5 +1,6 @@
 package io.bookhook.sink;
 
+import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +49,7 @@ final class DeliveryTransitions {
         if (endpoint.spilled.contains(delivery.partition) || endpoint.held >= endpoints.window(endpoint)) {
             endpoint.spilled.add(delivery.partition);
             delivery.state = Delivery.State.QUEUED;
-            writes.index(delivery, delivery.indexEntry(DeliveryStatus.PENDING));
+            writes.index(delivery, delivery.waitingIndexEntry(DeliveryStatus.PENDING));
             held.spilled(delivery);
             writes.spilled(delivery);
             return;
@@ -153,7 +154,7 @@ final class DeliveryTransitions {
     private void park(Delivery d) {
         d.parked = true;
         d.parkedInDrain = writes.nextBatchNumber();
-        writes.index(d, d.indexEntry(d.waitingStatus()));
+        writes.index(d, d.waitingIndexEntry(d.waitingStatus()));
         writes.parked(d);
         partitions.release(d);
     }
@@ -163,8 +164,9 @@ final class DeliveryTransitions {
         d.state = Delivery.State.DONE;
         d.outcome = outcome;
         Instant now = clock.instant();
-        writes.ledger(d.ledgerRecord(outcome, now));
-        writes.index(d, d.indexEntry(outcome));
+        DeliveryRecord finalRecord = d.ledgerRecord(outcome, now);
+        writes.ledger(finalRecord);
+        writes.index(d, d.finalIndexEntry(finalRecord));
         writes.count(d.endpoint, outcome == DeliveryStatus.DELIVERED ? CommitBatch.Outcomes.DELIVERED : CommitBatch.Outcomes.FAILED);
         writes.done(d);
         partitions.release(d);

@@ -60,10 +60,15 @@ final class PendingWrites {
     }
 
     void index(Delivery d, IndexEntry entry) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deliveryIndex(), d.partition, d.id,
+        index(d.partition, d.id, entry);
+    }
+
+    /** An index entry of a delivery this sink does not hold in memory. */
+    void index(int partition, String deliveryId, IndexEntry entry) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deliveryIndex(), partition, deliveryId,
                 indexValues.serialize(topics.deliveryIndex(), entry));
         records.add(record);
-        index.add(new CommitBatch.IndexWrite(d.partition, entry, record));
+        index.add(new CommitBatch.IndexWrite(partition, entry, record));
     }
 
     void deadLetter(ProducerRecord<String, byte[]> letter) {

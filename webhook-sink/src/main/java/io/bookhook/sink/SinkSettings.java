@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -42,11 +43,12 @@ import org.slf4j.LoggerFactory;
  * @param commitInterval  how often the sink commits its ledger records and offsets
  * @param stateDir        where the local copy of the delivery index lives (rebuilt from Kafka when missing)
  * @param salonIdColumn   the appointment column holding its salon id, for endpoints' salon filters
+ * @param payloadRetention how long a final ledger record keeps its payload; empty: for ever
  */
 public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivateTargets, Duration connectTimeout, Duration requestTimeout,
                            RetrySchedule retry, Duration goneHold, CircuitSettings circuit, Map<String, String> kafkaClient,
                            TopicNames topics, String groupId, String instanceId, int maxBuffered, Duration commitInterval,
-                           Path stateDir, String salonIdColumn) {
+                           Path stateDir, String salonIdColumn, Optional<Duration> payloadRetention) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = MAX_IN_FLIGHT.defaultValue().orElseThrow();
     public static final int MAX_MAX_IN_FLIGHT = EndpointSettings.MAX_MAX_IN_FLIGHT;
@@ -96,6 +98,7 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
         COMMIT_INTERVAL.check(commitInterval);
         Objects.requireNonNull(stateDir, "stateDir");
         requireText(salonIdColumn, SALON_ID_COLUMN);
+        LEDGER_PAYLOAD_RETENTION.check(Objects.requireNonNull(payloadRetention, "payloadRetention"));
     }
 
     /** The seed's one endpoint {@code make} at {@code webhookUrl}, signed with {@code secret}; defaults for the rest. */
@@ -132,6 +135,7 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
                 .groupId(env.get(GROUP_ID))
                 .maxBuffered(env.get(MAX_BUFFERED))
                 .commitInterval(env.get(COMMIT_INTERVAL))
+                .payloadRetention(env.get(LEDGER_PAYLOAD_RETENTION))
                 .stateDir(stateDir)
                 .salonIdColumn(salonIdColumn)
                 .circuit(new CircuitSettings(env.get(CIRCUIT_WINDOW), env.get(CIRCUIT_FAILURE_RATE), env.get(CIRCUIT_PROBE_INTERVAL)));
@@ -202,7 +206,7 @@ public record SinkSettings(List<EndpointSettings> endpoints, boolean allowPrivat
         kafkaClient.forEach((name, value) -> shownClient.put(name,
                 SENSITIVE_PROPERTY.matcher(name.toLowerCase(Locale.ROOT)).matches() ? "***" : value));
         return "SinkSettings[endpoints=" + endpoints + ", allowPrivateTargets=" + allowPrivateTargets
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", goneHold=" + goneHold + ", circuit=" + circuit + ", kafkaClient=" + shownClient
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", retry=" + retry + ", goneHold=" + goneHold + ", payloadRetention=" + payloadRetention.map(Object::toString).orElse("forever") + ", circuit=" + circuit + ", kafkaClient=" + shownClient
                 + ", topics=" + topics + ", groupId=" + groupId + ", instanceId=" + instanceId + ", maxBuffered=" + maxBuffered
                 + ", commitInterval=" + commitInterval + ", stateDir=" + stateDir + ", salonIdColumn=" + salonIdColumn + "]";
     }

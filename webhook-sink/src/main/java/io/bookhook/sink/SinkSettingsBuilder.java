@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Fills {@link SinkSettings} with the defaults its variables declare ({@link SinkVariables}); validation happens once, in {@link #build()}, so the setters only
@@ -40,6 +41,7 @@ public final class SinkSettingsBuilder {
     private Duration commitInterval = SinkVariables.COMMIT_INTERVAL.defaultValue().orElseThrow();
     private Path stateDir = SinkSettings.DEFAULT_STATE_DIR;
     private String salonIdColumn = SinkSettings.DEFAULT_SALON_ID_COLUMN;
+    private Optional<Duration> payloadRetention = SinkVariables.LEDGER_PAYLOAD_RETENTION.defaultValue().orElseThrow();
 
     SinkSettingsBuilder(URI webhookUrl, String secret, Map<String, String> kafkaClient) {
         this.webhookUrl = webhookUrl;
@@ -163,12 +165,18 @@ public final class SinkSettingsBuilder {
         return this;
     }
 
+    /** How long final ledger records keep their payload (BOOKHOOK_LEDGER_PAYLOAD_RETENTION); empty: for ever. */
+    public SinkSettingsBuilder payloadRetention(Optional<Duration> retention) {
+        this.payloadRetention = retention;
+        return this;
+    }
+
     public SinkSettings build() {
         RetrySchedule retry = new RetrySchedule(firstBackoff, multiplier, maxBackoff, maxAttempts, jitter, maxRetryAfter);
         List<EndpointSettings> all = endpoints != null ? endpoints
                 : List.of(EndpointSettings.seed(webhookUrl, secret, signatureMode, standardSecrets, maxInFlight));
         return new SinkSettings(all, allowPrivateTargets, connectTimeout, requestTimeout, retry, goneHold, circuit, kafkaClient, topics,
                 groupId, instanceId == null ? SinkSettings.defaultInstanceId() : instanceId, maxBuffered, commitInterval, stateDir,
-                salonIdColumn);
+                salonIdColumn, payloadRetention);
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,13 +56,16 @@ public final class SinkVariables {
     /** Unset: {@code bookhook-sink-<host name>} ({@link SinkSettings#defaultInstanceId()}). */
     public static final Setting<String> INSTANCE_ID = Setting.optionalText("BOOKHOOK_SINK_INSTANCE_ID", "bookhook-sink-<host name>");
     public static final Setting<Integer> MAX_BUFFERED = Setting.integer("BOOKHOOK_SINK_MAX_BUFFERED", 5_000, 1, 1_000_000);
+    /** How long a final ledger record keeps its payload (customer data); then the sink rewrites it without. */
+    public static final Setting<Optional<Duration>> LEDGER_PAYLOAD_RETENTION = Setting.retention("BOOKHOOK_LEDGER_PAYLOAD_RETENTION",
+            Duration.ofDays(30));
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.positiveDuration("BOOKHOOK_SINK_COMMIT_INTERVAL", Duration.ofMillis(100));
 
     /** Every variable the sink reads itself; Kafka, the topics, the state directory and the mapping are composed in by the caller. */
     public static final List<Setting<?>> DECLARED = List.of(ENDPOINTS_FILE, WEBHOOK_URL, SECRET, SIGNATURE_MODE, STANDARD_SECRETS,
             ALLOW_PRIVATE_TARGETS, CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_IN_FLIGHT, RETRY_MAX_ATTEMPTS, RETRY_FIRST_INTERVAL,
             RETRY_MULTIPLIER, RETRY_MAX_INTERVAL, RETRY_JITTER, RETRY_AFTER_MAX, GONE_HOLD, CIRCUIT_WINDOW, CIRCUIT_FAILURE_RATE,
-            CIRCUIT_PROBE_INTERVAL, GROUP_ID, INSTANCE_ID, MAX_BUFFERED, COMMIT_INTERVAL);
+            CIRCUIT_PROBE_INTERVAL, GROUP_ID, INSTANCE_ID, MAX_BUFFERED, COMMIT_INTERVAL, LEDGER_PAYLOAD_RETENTION);
 
     /** Not the sink's own: named in its checks of the Kafka client settings it is given. */
     static final String BOOTSTRAP_SERVERS = "BOOKHOOK_KAFKA_BOOTSTRAP_SERVERS";

@@ -74,6 +74,7 @@ public final class WebhookSink implements Stage {
     private SinkCommitter committer;
     private Backpressure backpressure;
     private Instant lastReport = Instant.EPOCH;
+    private PayloadSweeps payloadSweeps;
 
     /** Connects its Kafka clients and starts its loop; a sink that exists runs, until {@link #close()}. */
     public static WebhookSink start(SinkSettings settings) {
@@ -131,6 +132,7 @@ public final class WebhookSink implements Stage {
             }
             paused.forEach(engine::setPaused);
             backpressure = new Backpressure(consumer, settings.maxBuffered());
+            payloadSweeps = new PayloadSweeps(settings.payloadRetention());
             committer = new SinkCommitter(transactions, engine, index, counts, metrics, clock, settings.commitInterval(),
                     settings.topics().deliveryIndex());
             consumer.subscribe(List.of(settings.topics().appointmentEvents()), new PartitionHandover(settings, consumer, requests, restorer,
@@ -184,6 +186,13 @@ public final class WebhookSink implements Stage {
             lastReport = clock.instant();
             engine.report(settings.instanceId());
         }
+        payloadSweeps.due(clock.instant()).ifPresent(cutoff -> {
+            int removed = engine.removePayloadsKeptBefore(cutoff, PayloadSweeps.BATCH);
+            payloadSweeps.swept(clock.instant(), removed);
+            if (removed > 0) {
+                LOG.info("removing the payload of {} final ledger records kept since before {} (BOOKHOOK_LEDGER_PAYLOAD_RETENTION)", removed, cutoff);
+            }
+        });
         if (committer.due()) {
             committer.commit(consumer.groupMetadata());
         }

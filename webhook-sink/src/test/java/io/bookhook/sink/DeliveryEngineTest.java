@@ -521,6 +521,54 @@ class DeliveryEngineTest {
                 IdempotencyKey.of(appointment, type).toString(), SinkTestKit.event(appointment, type)));
     }
 
+    @Test
+    void a_final_deliverys_ledger_record_loses_its_payload_once_kept_since_before_the_cutoff_and_nothing_else() {
+        event(0, 1, EventType.CREATED);
+        engine.completed(engine.startable().get(0), OK, Duration.ofMillis(5));
+        CommitBatch delivered = commit();
+        DeliveryRecord finalRecord = ledger(delivered).get(ledger(delivered).size() - 1);
+        IndexEntry finalEntry = indexEntries(delivered).get(indexEntries(delivered).size() - 1);
+        assertThat(finalRecord.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(finalRecord.payload()).isNotNull();
+        assertThat(finalEntry.ledger()).as("the index keeps the final record without its payload").isEqualTo(finalRecord.withoutPayload());
+        assertThat(finalEntry.payloadKeptSince()).isEqualTo(finalRecord.updatedAt());
+
+        assertThat(engine.removePayloadsKeptBefore(finalRecord.updatedAt(), 100)).as("kept since the cutoff itself").isZero();
+        clock.advance(Duration.ofDays(31));
+        assertThat(engine.removePayloadsKeptBefore(clock.instant().minus(Duration.ofDays(30)), 100)).isEqualTo(1);
+        CommitBatch aged = commit();
+
+        assertThat(ledger(aged)).containsExactly(finalRecord.withoutPayload());
+        assertThat(indexEntries(aged)).singleElement().satisfies(entry -> {
+            assertThat(entry.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(entry.attempts()).isEqualTo(finalEntry.attempts());
+            assertThat(entry.ledger()).isNull();
+            assertThat(entry.payloadKeptSince()).isNull();
+        });
+        assertThat(engine.removePayloadsKeptBefore(clock.instant(), 100)).as("nothing left to remove").isZero();
+    }
+
+    @Test
+    void a_delivery_an_operator_retries_right_now_keeps_its_payload_until_a_later_sweep() throws Exception {
+        DeliveryRecord failed = record(DeliveryIds.forEvent("make", IdempotencyKey.of(3, EventType.CREATED)), 3, DeliveryStatus.FAILED, 5);
+        index.put(0, new IndexEntry(failed.deliveryId(), "make", failed.idempotencyKey(), DeliveryStatus.FAILED, 5, null,
+                io.bookhook.schemas.DeliveryReason.EVENT, false, failed.createdAt(), null, failed.updatedAt(), failed.withoutPayload()));
+        request(0, DeliveryRequest.retry("r-1", failed, clock.instant()));
+        assertThat(engine.startable()).as("the retry is under way").hasSize(1);
+
+        clock.advance(Duration.ofDays(31));
+        assertThat(engine.removePayloadsKeptBefore(clock.instant(), 100)).isZero();
+        assertThat(ledger(engine.drain())).noneMatch(r -> r.payload() == null);
+    }
+
+    /** Drains, and applies to the index what a commit of that batch would. */
+    private CommitBatch commit() {
+        CommitBatch batch = engine.drain();
+        index.apply(batch);
+        engine.committed(batch);
+        return batch;
+    }
+
     private void request(int partition, DeliveryRequest request) {
         engine.acceptRequest(new ConsumerRecord<>(TOPICS.deliveryRequests(), partition, 0, request.kafkaKey(),
                 JsonSerde.of(DeliveryRequest.class).serializer().serialize(TOPICS.deliveryRequests(), request)));
@@ -593,6 +641,13 @@ class DeliveryEngineTest {
                     .filter(e -> !skip.test(e.deliveryId()))
                     .sorted(java.util.Comparator.comparing((IndexEntry e) -> e.createdAt()).thenComparing(e -> e.key().eventType().ordinal()))
                     .limit(limit).toList();
+        }
+
+        @Override
+        public List<IndexEntry> payloadsKeptBefore(int partition, Instant cutoff, int limit) {
+            return entries.values().stream()
+                    .filter(e -> e.payloadKeptSince() != null && e.payloadKeptSince().isBefore(cutoff) && partitions.get(e.deliveryId()) == partition)
+                    .sorted(java.util.Comparator.comparing(IndexEntry::payloadKeptSince)).limit(limit).toList();
         }
     }
 

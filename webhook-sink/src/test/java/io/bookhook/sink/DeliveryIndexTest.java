@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bookhook.schemas.DeliveryReason;
+import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryStatus;
+import io.bookhook.schemas.IdempotencyKey;
+import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink's on-disk copy of the delivery index: latest entry per delivery, waiting ones in order by endpoint and partition, positions. */
+/**
+ * The sink's on-disk copy of the delivery index: latest entry per delivery, waiting ones in order by endpoint and partition,
+ * final ones whose ledger payload ages out by since when, positions.
+ */
 class DeliveryIndexTest {
 
     private static final Instant T = Instant.parse("2026-12-02T10:00:00Z");
@@ -53,7 +59,7 @@ class DeliveryIndexTest {
         var json = JsonSerde.of(IndexEntry.class).serializer();
 
         IndexEntry.Order waiting = IndexEntry.orderOf(json.serialize("t", entry("a", "crm", "appointment:1:confirmed", T, DeliveryStatus.RETRYING, "{}")));
-        assertThat(waiting).isEqualTo(new IndexEntry.Order("crm", true, T.toEpochMilli(), 1));
+        assertThat(waiting).isEqualTo(new IndexEntry.Order("crm", true, T.toEpochMilli(), 1, 0));
         assertThat(IndexEntry.orderOf(json.serialize("t", entry("a", "make", "appointment:1:created", T, DeliveryStatus.DELIVERED, null))).waiting())
                 .isFalse();
         assertThatThrownBy(() -> IndexEntry.orderOf("[1]".getBytes(UTF_8))).isInstanceOf(IllegalArgumentException.class);
@@ -69,6 +75,60 @@ class DeliveryIndexTest {
             assertThat(reopened.position(2)).isEqualTo(7);
             assertThat(reopened.waiting("make", 2, 10, id -> false)).extracting(IndexEntry::deliveryId).containsExactly("d");
         }
+    }
+
+    @Test
+    void finds_final_deliveries_whose_ledger_kept_the_payload_since_before_a_cutoff_longest_first_and_drops_those_that_moved_on() {
+        try (DeliveryIndex index = DeliveryIndex.open(dir)) {
+            IndexEntry old = finalEntry("old", "appointment:1:created", T);
+            IndexEntry recent = finalEntry("recent", "appointment:2:created", T.plusSeconds(10));
+            index.apply(0, List.of(recent, old, entry("no-copy", "make", "appointment:3:created", T, DeliveryStatus.DELIVERED, null)), 3);
+            index.apply(1, List.of(finalEntry("elsewhere", "appointment:4:created", T)), 1);
+
+            assertThat(index.payloadsKeptBefore(0, T, 10)).as("kept since exactly the cutoff: not before it").isEmpty();
+            assertThat(index.payloadsKeptBefore(0, T.plusSeconds(5), 10)).containsExactly(old);
+            assertThat(index.payloadsKeptBefore(0, T.plusSeconds(11), 10)).extracting(IndexEntry::deliveryId).containsExactly("old", "recent");
+            assertThat(index.payloadsKeptBefore(0, T.plusSeconds(11), 1)).extracting(IndexEntry::deliveryId).containsExactly("old");
+            assertThat(index.payloadsKeptBefore(1, T.plusSeconds(11), 10)).extracting(IndexEntry::deliveryId).containsExactly("elsewhere");
+
+            index.apply(0, List.of(old.withPayloadGone(), entry("recent", "make", "appointment:2:created", T, DeliveryStatus.RETRYING, "{}")), 5);
+            assertThat(index.payloadsKeptBefore(0, T.plusSeconds(11), 10)).as("one aged out, one retried by an operator").isEmpty();
+        }
+    }
+
+    @Test
+    void a_restored_store_finds_the_payloads_to_age_out_from_the_entries_bytes() {
+        var json = JsonSerde.of(IndexEntry.class).serializer();
+        IndexEntry kept = finalEntry("kept", "appointment:5:confirmed", T);
+        byte[] bytes = json.serialize("t", kept);
+        assertThat(IndexEntry.orderOf(bytes).payloadKeptSinceMillis()).isEqualTo(T.toEpochMilli());
+        try (DeliveryIndex index = DeliveryIndex.open(dir)) {
+            index.applyStored(2, List.of(new DeliveryIndex.Stored("kept", bytes, IndexEntry.orderOf(bytes))), 1);
+        }
+        try (DeliveryIndex reopened = DeliveryIndex.open(dir)) {
+            assertThat(reopened.payloadsKeptBefore(2, T.plusMillis(1), 10)).containsExactly(kept);
+        }
+    }
+
+    @Test
+    void an_entry_keeps_a_ledger_copy_only_when_final_and_without_the_payload() throws Exception {
+        DeliveryRecord withPayload = ledgerRecord("x", "appointment:1:created", T);
+        assertThatThrownBy(() -> new IndexEntry("x", "make", "appointment:1:created", DeliveryStatus.DELIVERED, 1, null, DeliveryReason.EVENT,
+                false, T, null, T, withPayload)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IndexEntry("x", "make", "appointment:1:created", DeliveryStatus.RETRYING, 1, T, DeliveryReason.EVENT,
+                false, T, "{}".getBytes(UTF_8), T, withPayload.withoutPayload())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IndexEntry("x", "make", "appointment:1:created", DeliveryStatus.DELIVERED, 1, null, DeliveryReason.EVENT,
+                false, T, null, null, withPayload.withoutPayload())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static IndexEntry finalEntry(String id, String key, Instant finishedAt) {
+        return new IndexEntry(id, "make", key, DeliveryStatus.DELIVERED, 1, null, DeliveryReason.EVENT, false, T, null, finishedAt,
+                ledgerRecord(id, key, finishedAt).withoutPayload());
+    }
+
+    private static DeliveryRecord ledgerRecord(String id, String key, Instant finishedAt) {
+        return DeliveryRecord.pending(id, "make", IdempotencyKey.parse(key), DeliveryReason.EVENT, Json.mapper().createObjectNode().put("customer", "Ada"), T)
+                .next(DeliveryStatus.DELIVERED, 1, 200, null, "ok", finishedAt);
     }
 
     private static IndexEntry entry(String id, String endpoint, String key, Instant created, DeliveryStatus status, String body) {

@@ -113,6 +113,22 @@ public final class Setting<T> {
         return duration(name, defaultValue).must(Setting::positive, "be a positive duration");
     }
 
+    /**
+     * How long something is kept: {@code forever} (empty) or a positive duration. {@code defaultValue} null means
+     * forever.
+     */
+    public static Setting<Optional<Duration>> retention(String name, Duration defaultValue) {
+        return Setting.<Optional<Duration>>custom(name, "forever or " + Durations.EXPECTED, Setting::keptFor, Optional.ofNullable(defaultValue),
+                        defaultValue == null ? FOREVER : Durations.format(defaultValue))
+                .must(kept -> kept.map(Setting::positive).orElse(true), "be forever or a positive duration");
+    }
+
+    private static final String FOREVER = "forever";
+
+    private static Optional<Duration> keptFor(String text) {
+        return text.strip().toLowerCase(Locale.ROOT).equals(FOREVER) ? Optional.empty() : Optional.of(Durations.parse(text));
+    }
+
     /** A value of a setting's own syntax, described by {@code expected} when the text does not parse. */
     public static <T> Setting<T> custom(String name, String expected, Function<String, T> parser, T defaultValue, String documented) {
         return of(name, expected, parser, defaultValue, documented, true);
