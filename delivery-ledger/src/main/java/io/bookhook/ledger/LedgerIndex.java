@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The latest ledger record per delivery id, on disk (RocksDB, {@link LedgerStore}) in a directory of its own that
@@ -106,6 +107,20 @@ public final class LedgerIndex implements AutoCloseable {
     /** Every delivery of one appointment (a few: its events to each endpoint, and resends), newest first, with payloads. */
     public List<DeliveryRecord> byAppointment(String appointmentId) {
         return store.read(read -> read.loadAll(LedgerKeys.byAppointment(appointmentId), true));
+    }
+
+    /**
+     * Calls {@code visit} with every delivery that holds a payload, with it, in delivery-id order, while it returns true;
+     * one snapshot, one record in memory at a time.
+     */
+    public void forEachWithPayload(Predicate<DeliveryRecord> visit) {
+        store.read(read -> {
+            read.scan(LedgerKeys.payloads(), null, key -> {
+                DeliveryRecord record = read.load(LedgerKeys.recordId(key), true);
+                return record == null || visit.test(record);
+            });
+            return null;
+        });
     }
 
     /** At most {@code limit} deliveries matching every filter (a null filter matches everything), newest first, without payloads. */

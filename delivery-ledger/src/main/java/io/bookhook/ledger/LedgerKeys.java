@@ -50,7 +50,12 @@ final class LedgerKeys {
         return key(PAYLOAD, deliveryId);
     }
 
-    /** The delivery id of a {@link #record} key. */
+    /** The prefix of every {@link #payload} key: the deliveries that hold a payload. */
+    static byte[] payloads() {
+        return new byte[] {PAYLOAD};
+    }
+
+    /** The delivery id of a {@link #record} or {@link #payload} key. */
     static String recordId(byte[] key) {
         return new String(key, 1, key.length - 1, UTF_8);
     }
