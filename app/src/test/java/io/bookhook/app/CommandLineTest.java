@@ -16,7 +16,7 @@ class CommandLineTest {
     private final StringWriter err = cli.err;
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "replay", "backfill", "endpoints", "pause", "resume",
+    @ValueSource(strings = {"demo", "bench", "capture", "derive", "sink", "admin", "deliveries", "retry", "resend", "forget", "replay", "backfill", "endpoints", "pause", "resume",
             "mock-receiver"})
     void every_command_explains_itself(String command) {
         assertThat(cli.run(Map.of(), command, "--help")).isZero();
