@@ -19,6 +19,10 @@ import java.util.Set;
  * to be forgotten once final. Compaction removes the older versions of a rewritten record only when the broker compacts
  * its segment.
  *
+ * <p>The rewrite is not atomic with the sink's writes: a state the sink writes for one of these deliveries between the
+ * view's read and this write (a retry or replay carried out meanwhile) is replaced by the older state without payload.
+ * The ledger offers no compare-and-set, so the window is kept to the moments between reading and writing.
+ *
  * <p>A record without a payload names nobody; those of the customer's appointments (found through the records that
  * still name the customer) are counted as already erased.
  */
