@@ -52,6 +52,8 @@ final class BookhookSettings {
                 SharedSettings.MAX_MESSAGE_BYTES), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("replay", concat(List.of(SinkVariables.GROUP_ID), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("operators", concat(SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
+        // forget finds a customer in payloads by the columns the mapping names.
+        readers.put("forget", concat(TableMappingSettings.DECLARED, SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("admin", concat(SharedSettings.ADMIN, SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         return java.util.Collections.unmodifiableMap(readers);
     }

@@ -2,7 +2,6 @@ package io.bookhook.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bookhook.schemas.DeliveryRecord;
-import io.bookhook.schemas.DeliveryStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,8 +78,8 @@ public final class CustomerErasure {
         Set<String> appointments = new LinkedHashSet<>();
         ledger.forEachWithPayload(record -> {
             if (names(record.payload(), columns, id)) {
-                if (isFinal(record.status())) {
-                    erased.add(withoutPayload(record));
+                if (record.isFinal()) {
+                    erased.add(record.withoutPayload());
                 } else {
                     underWay.add(record.deliveryId());
                 }
@@ -93,7 +92,7 @@ public final class CustomerErasure {
         List<String> alreadyWithout = new ArrayList<>();
         for (String appointment : appointments) {
             for (DeliveryRecord record : ledger.byAppointment(appointment)) {
-                if (!hasPayload(record)) {
+                if (!record.hasPayload()) {
                     alreadyWithout.add(record.deliveryId());
                 }
             }
@@ -114,19 +113,5 @@ public final class CustomerErasure {
     /** A number or a text (capture writes numeric columns as text): compared as the text an operator types. */
     private static boolean holds(JsonNode value, String customerId) {
         return (value.isNumber() || value.isTextual()) && value.asText().equals(customerId);
-    }
-
-    private static boolean isFinal(DeliveryStatus status) {
-        return status == DeliveryStatus.DELIVERED || status == DeliveryStatus.FAILED || status == DeliveryStatus.SKIPPED;
-    }
-
-    private static boolean hasPayload(DeliveryRecord record) {
-        return record.payload() != null && !record.payload().isNull();
-    }
-
-    private static DeliveryRecord withoutPayload(DeliveryRecord r) {
-        return new DeliveryRecord(r.deliveryId(), r.endpoint(), r.idempotencyKey(), r.eventType(), r.appointmentId(), r.status(),
-                r.attempts(), r.nextAttemptAt(), r.lastResponseCode(), r.lastError(), r.responseExcerpt(), r.reason(), r.createdAt(),
-                r.updatedAt(), null);
     }
 }
