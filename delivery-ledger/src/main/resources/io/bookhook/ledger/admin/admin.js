@@ -155,9 +155,10 @@ async function showDetail(id) {
     const retry = document.getElementById('retry-button');
     const final = d.status === 'delivered' || d.status === 'skipped';
     const underWay = d.status === 'pending' || d.status === 'retrying';
-    retry.disabled = final || underWay;
+    retry.disabled = final || underWay || d.payload == null;
     retry.title = final ? 'The receiver has it already: use Resend to send it again on purpose.'
-      : underWay ? 'The sink is still delivering it, one attempt at a time.' : '';
+      : underWay ? 'The sink is still delivering it, one attempt at a time.'
+      : d.payload == null ? 'Its payload is gone from the ledger: it cannot be posted again.' : '';
     retry.onclick = () => act('api/deliveries/' + encodeURIComponent(d.delivery_id) + '/retry');
     const resend = document.getElementById('resend-button');
     resend.textContent = 'Resend ' + (d.event_type || 'all events') + ' of appointment ' + d.appointment_id + ' to ' + d.endpoint;
@@ -165,7 +166,9 @@ async function showDetail(id) {
       + encodeURIComponent(d.endpoint) + (d.event_type ? '&event=' + encodeURIComponent(d.event_type) : ''));
     document.getElementById('detail-same-key').replaceChildren(
       ...d.same_key.map(o => el('li', o.delivery_id + ' · ' + o.reason + ' · ' + o.status + ' · ' + o.attempts + ' attempt(s)')));
-    document.getElementById('detail-payload').textContent = JSON.stringify(d.payload, null, 2);
+    document.getElementById('detail-payload').textContent = d.payload == null
+      ? 'No payload: it aged out (BOOKHOOK_LEDGER_PAYLOAD_RETENTION) or was removed by bookhook forget; a skipped record never has one.'
+      : JSON.stringify(d.payload, null, 2);
   } catch (error) {
     if (!(error instanceof TokenNeeded)) say('Cannot show delivery ' + id + ': ' + error.message, true);
   }
