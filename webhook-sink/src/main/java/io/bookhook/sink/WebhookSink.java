@@ -186,13 +186,7 @@ public final class WebhookSink implements Stage {
             lastReport = clock.instant();
             engine.report(settings.instanceId());
         }
-        payloadSweeps.due(clock.instant()).ifPresent(cutoff -> {
-            int removed = engine.removePayloadsKeptBefore(cutoff, PayloadSweeps.BATCH);
-            payloadSweeps.swept(clock.instant(), removed);
-            if (removed > 0) {
-                LOG.info("removing the payload of {} final ledger records kept since before {} (BOOKHOOK_LEDGER_PAYLOAD_RETENTION)", removed, cutoff);
-            }
-        });
+        payloadSweeps.sweepIfDue(engine, clock.instant());
         if (committer.due()) {
             committer.commit(consumer.groupMetadata());
         }

@@ -295,6 +295,16 @@ class HelmChartTest {
     }
 
     @Test
+    void the_ledger_payload_retention_reaches_the_sink_alone() throws Exception {
+        List<Map<String, Object>> documents = renderProduction();
+        assertThat(environment(documents, container(deployment(documents, "sink")))).containsEntry("BOOKHOOK_LEDGER_PAYLOAD_RETENTION", "30d");
+        for (String stage : List.of("capture", "derive", "admin")) {
+            assertThat(environment(documents, container(deployment(documents, stage)))).as(stage)
+                    .doesNotContainKey("BOOKHOOK_LEDGER_PAYLOAD_RETENTION");
+        }
+    }
+
+    @Test
     void no_secret_is_written_into_a_deployment() throws Exception {
         for (List<Map<String, Object>> documents : List.of(renderDefaults(), renderProduction())) {
             for (String stage : STAGES) {
