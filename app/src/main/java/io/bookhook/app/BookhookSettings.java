@@ -52,6 +52,9 @@ final class BookhookSettings {
                 SharedSettings.MAX_MESSAGE_BYTES), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("replay", concat(List.of(SinkVariables.GROUP_ID), SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("operators", concat(SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
+        // resend rebuilds a payload the ledger no longer holds from the rows, as backfill derives them, when Postgres is named.
+        readers.put("resend", concat(CaptureSettings.POSTGRES, TableMappingSettings.DECLARED, List.of(TableMappingSettings.CREATED_AT_COLUMN),
+                SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         // forget finds a customer in payloads by the columns the mapping names.
         readers.put("forget", concat(TableMappingSettings.DECLARED, SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
         readers.put("admin", concat(SharedSettings.ADMIN, SharedSettings.KAFKA, SharedSettings.TOPIC_NAMES));
@@ -139,6 +142,11 @@ final class BookhookSettings {
     /** Backfill's: the appointment column that says when a booking was made. */
     String createdAtColumn() {
         return env.get(TableMappingSettings.CREATED_AT_COLUMN);
+    }
+
+    /** Whether a Postgres is named (BOOKHOOK_POSTGRES_HOST set): what resend needs to rebuild a payload. */
+    boolean hasPostgres() {
+        return env.reader().find(CaptureSettings.POSTGRES_HOST).isPresent();
     }
 
     PostgresConnection postgres() {

@@ -1,12 +1,16 @@
 package io.bookhook.ledger;
 
+import io.bookhook.schemas.AppointmentEvent;
 import io.bookhook.schemas.DeliveryRecord;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.DeliveryStatus;
 import io.bookhook.schemas.EventType;
+import io.bookhook.schemas.Json;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -25,11 +29,18 @@ public final class DeliveryActions {
     private final LedgerIndex ledger;
     private final RequestPublisher requests;
     private final Clock clock;
+    private final PayloadSource source;
 
     public DeliveryActions(LedgerIndex ledger, RequestPublisher requests, Clock clock) {
+        this(ledger, requests, clock, null);
+    }
+
+    /** {@code source}: where a resend rebuilds a payload the ledger no longer holds; null when there is none. */
+    public DeliveryActions(LedgerIndex ledger, RequestPublisher requests, Clock clock, PayloadSource source) {
         this.ledger = ledger;
         this.requests = requests;
         this.clock = clock;
+        this.source = source;
     }
 
     /** Asks the sink to attempt one delivery again with its stored payload. Accepts a unique prefix of the id. */
@@ -37,10 +48,8 @@ public final class DeliveryActions {
         DeliveryRecord delivery = ledger.resolve(deliveryIdOrPrefix.strip())
                 .orElseThrow(() -> OperatorException.notFound("no delivery '" + deliveryIdOrPrefix + "' in the ledger"));
         if (delivery.status() == DeliveryStatus.DELIVERED || delivery.status() == DeliveryStatus.SKIPPED) {
-            String resend = "bookhook resend " + delivery.appointmentId()
-                    + (delivery.eventType() == null ? "" : " --event " + delivery.eventType().wireName());
             throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") is "
-                    + delivery.status().wireName() + ": the receiver has it already; to send it again on purpose, " + resend);
+                    + delivery.status().wireName() + ": the receiver has it already; to send it again on purpose, " + resendCommand(delivery));
         }
         if (delivery.status() == DeliveryStatus.PENDING || delivery.status() == DeliveryStatus.RETRYING) {
             String schedule = delivery.status() == DeliveryStatus.RETRYING && delivery.nextAttemptAt() != null
@@ -52,10 +61,39 @@ public final class DeliveryActions {
         }
         if (!delivery.hasPayload()) {
             throw OperatorException.conflict("delivery " + delivery.deliveryId() + " (" + delivery.idempotencyKey() + ") has no payload"
-                    + " any more: " + PAYLOAD_GONE + "; bookhook cannot rebuild it, so it cannot be retried");
+                    + " any more: " + PAYLOAD_GONE + "; it cannot be retried, but " + resendCommand(delivery)
+                    + " sends the event again, rebuilt from the booking app's rows");
         }
         // Keyed by appointment (not the factory's delivery id) so that a retry and a resend of one appointment stay in order.
         return requests.publish(DeliveryRequest.retry(UUID.randomUUID().toString(), delivery, clock.instant()));
+    }
+
+    private static String resendCommand(DeliveryRecord delivery) {
+        return "bookhook resend " + delivery.appointmentId() + (delivery.eventType() == null ? "" : " --event " + delivery.eventType().wireName());
+    }
+
+    /**
+     * The events of {@code types} rebuilt from the source, as the appointment's rows are now, in the order of the types;
+     * refused with the reason when there is no source or it has no such event.
+     */
+    private Map<EventType, DeliveryRequest.Item> rebuilt(String appointmentId, List<EventType> types, String endpoint) {
+        String missing = types.stream().map(EventType::wireName).collect(Collectors.joining(" and "));
+        String gone = "the ledger holds no payload of the " + missing + " event of appointment '" + appointmentId + "' to resend: "
+                + PAYLOAD_GONE;
+        if (source == null) {
+            throw OperatorException.conflict(gone + "; with BOOKHOOK_POSTGRES_HOST and the mapping set, bookhook resend rebuilds it from the"
+                    + " booking app's rows");
+        }
+        List<AppointmentEvent> events = source.events(appointmentId);
+        Map<EventType, DeliveryRequest.Item> items = new EnumMap<>(EventType.class);
+        for (EventType type : types) {
+            AppointmentEvent event = events.stream().filter(e -> e.eventType() == type).findFirst()
+                    .orElseThrow(() -> OperatorException.conflict(gone + ", and " + source.description() + (events.isEmpty()
+                            ? " have no appointment '" + appointmentId + "' any more" : " derive no " + type.wireName() + " event of it now")
+                            + ", so it cannot be rebuilt"));
+            items.put(type, new DeliveryRequest.Item(null, endpoint, event.idempotencyKey(), 0, Json.mapper().valueToTree(event)));
+        }
+        return items;
     }
 
     /** Asks the sink to send an appointment's event (or all its events, when {@code eventType} is null) again on purpose. */
@@ -78,20 +116,23 @@ public final class DeliveryActions {
             throw OperatorException.notFound("appointment '" + appointmentId + "' has no " + eventType.wireName()
                     + " delivery in the ledger (it has: " + known + ")");
         }
-        List<DeliveryRequest.Item> items = new ArrayList<>();
+        Map<EventType, DeliveryRequest.Item> fromLedger = new EnumMap<>(EventType.class);
+        List<EventType> withoutPayload = new ArrayList<>();
         for (EventType type : EventType.values()) {
-            if (eventType == null || eventType == type) {
+            if ((eventType == null || eventType == type) && deliveries.stream().anyMatch(d -> d.eventType() == type)) {
                 deliveries.stream()
                         .filter(d -> d.eventType() == type && d.hasPayload())
                         .findFirst()
-                        .ifPresent(d -> items.add(new DeliveryRequest.Item(null, endpoint, d.idempotencyKey(), 0, d.payload())));
+                        .ifPresentOrElse(d -> fromLedger.put(type, new DeliveryRequest.Item(null, endpoint, d.idempotencyKey(), 0, d.payload())),
+                                () -> withoutPayload.add(type));
             }
         }
-        if (items.isEmpty()) {
-            throw OperatorException.conflict("the ledger holds no payload to resend for appointment '" + appointmentId + "': "
-                    + PAYLOAD_GONE + "; bookhook cannot rebuild it, so it cannot be resent");
+        Map<EventType, DeliveryRequest.Item> items = new EnumMap<>(fromLedger);
+        if (!withoutPayload.isEmpty()) {
+            items.putAll(rebuilt(appointmentId.strip(), withoutPayload, endpoint));
         }
-        return requests.publish(DeliveryRequest.resend(UUID.randomUUID().toString(), appointmentId.strip(), eventType, items,
-                clock.instant()));
+        // An EnumMap iterates in the types' order: created before confirmed, whichever came from where.
+        return requests.publish(DeliveryRequest.resend(UUID.randomUUID().toString(), appointmentId.strip(), eventType,
+                List.copyOf(items.values()), clock.instant()));
     }
 }

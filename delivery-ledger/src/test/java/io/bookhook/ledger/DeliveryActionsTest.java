@@ -92,14 +92,67 @@ class DeliveryActionsTest {
         assertThatThrownBy(() -> actions.retry("aged-1"))
                 .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
                 .hasMessage("delivery aged-1 (appointment:44:created) has no payload any more: a final record's payload is removed once"
-                        + " BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; bookhook cannot rebuild it, so it cannot be"
-                        + " retried");
+                        + " BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; it cannot be retried, but"
+                        + " bookhook resend 44 --event created sends the event again, rebuilt from the booking app's rows");
         assertThatThrownBy(() -> actions.resend("44", null))
                 .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
-                .hasMessage("the ledger holds no payload to resend for appointment '44': a final record's payload is removed once"
-                        + " BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; bookhook cannot rebuild it, so it cannot be"
-                        + " resent");
+                .hasMessage("the ledger holds no payload of the created event of appointment '44' to resend: a final record's payload is"
+                        + " removed once BOOKHOOK_LEDGER_PAYLOAD_RETENTION has passed, or by bookhook forget; with BOOKHOOK_POSTGRES_HOST and"
+                        + " the mapping set, bookhook resend rebuilds it from the booking app's rows");
         assertThat(published).isEmpty();
+    }
+
+    @Test
+    void should_resend_a_payload_the_ledger_no_longer_holds_rebuilt_from_the_source_in_order_with_those_it_holds() {
+        index.apply("aged-created", delivered("aged-created", "45", EventType.CREATED).withoutPayload());
+        index.apply("kept-confirmed", delivered("kept-confirmed", "45", EventType.CONFIRMED));
+        List<String> asked = new ArrayList<>();
+        DeliveryActions withSource = new DeliveryActions(index, request -> {
+            published.add(request);
+            return new RequestPublisher.Submitted(request, 0, published.size() - 1);
+        }, Clock.fixed(NOW, ZoneOffset.UTC), source(asked, List.of(event(45, EventType.CREATED, "rebuilt"), event(45, EventType.CONFIRMED, "rebuilt"))));
+
+        DeliveryRequest request = withSource.resend("45", null).request();
+
+        assertThat(asked).containsExactly("45");
+        assertThat(request.items()).extracting(DeliveryRequest.Item::idempotencyKey)
+                .containsExactly("appointment:45:created", "appointment:45:confirmed");
+        assertThat(request.items().get(0).payload().at("/appointment/notes").asText()).as("created: rebuilt").isEqualTo("rebuilt");
+        assertThat(request.items().get(1).payload()).as("confirmed: the ledger's").isEqualTo(index.byDeliveryId("kept-confirmed").orElseThrow().payload());
+    }
+
+    @Test
+    void should_refuse_a_resend_the_source_cannot_rebuild_any_more_saying_so() {
+        index.apply("aged-created", delivered("aged-created", "46", EventType.CREATED).withoutPayload());
+        DeliveryActions gone = new DeliveryActions(index, request -> {
+            throw new AssertionError("nothing to publish");
+        }, Clock.fixed(NOW, ZoneOffset.UTC), source(new ArrayList<>(), List.of()));
+
+        assertThatThrownBy(() -> gone.resend("46", EventType.CREATED))
+                .isInstanceOfSatisfying(OperatorException.class, e -> assertThat(e.kind()).isEqualTo(OperatorException.Kind.CONFLICT))
+                .hasMessageEndingWith(", and the test rows have no appointment '46' any more, so it cannot be rebuilt");
+    }
+
+    private static PayloadSource source(List<String> asked, List<io.bookhook.schemas.AppointmentEvent> events) {
+        return new PayloadSource() {
+            @Override
+            public List<io.bookhook.schemas.AppointmentEvent> events(String appointmentId) {
+                asked.add(appointmentId);
+                return events;
+            }
+
+            @Override
+            public String description() {
+                return "the test rows";
+            }
+        };
+    }
+
+    private static io.bookhook.schemas.AppointmentEvent event(long appointment, EventType type, String notes) {
+        var row = io.bookhook.schemas.Json.mapper().createObjectNode().put("id", appointment).put("status", type == EventType.CONFIRMED
+                ? "confirmed" : "pending").put("notes", notes);
+        return new io.bookhook.schemas.AppointmentEvent(type, io.bookhook.schemas.IdempotencyKey.of(appointment, type).toString(), NOW, row,
+                null, null, null, null, List.of());
     }
 
     @Test

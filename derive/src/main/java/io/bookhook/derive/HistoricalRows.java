@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -123,6 +124,23 @@ public final class HistoricalRows implements AutoCloseable {
                 }
             }
             return rows;
+        }
+    }
+
+    /** The appointment whose id, as text, is {@code id}, as its row is now; empty when the table has no such row. */
+    public Optional<Row> appointment(String id) throws SQLException {
+        String idColumn = mapping.appointmentIdColumn();
+        String sql = "SELECT * FROM " + table(mapping.appointmentTable()) + " WHERE " + quote(idColumn) + "::text = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, id);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                OffsetDateTime time = result.getObject(result.findColumn(timeColumn), OffsetDateTime.class);
+                return Optional.of(new Row(result.getObject(result.findColumn(idColumn)), json(result, result.getMetaData()),
+                        time == null ? null : time.toInstant()));
+            }
         }
     }
 
