@@ -10,6 +10,7 @@ import io.bookhook.schemas.EventType;
 import io.bookhook.schemas.IdempotencyKey;
 import io.bookhook.schemas.Json;
 import io.bookhook.schemas.JsonSerde;
+import io.bookhook.sink.WebhookSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,9 +19,14 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code bookhook forget --customer ID} on the embedded broker: what it prints, and what the ledger holds afterwards. */
+/**
+ * {@code bookhook forget --customer ID} on the embedded broker with a sink running, which carries the requests out:
+ * what it prints, and what the ledger holds afterwards.
+ */
 class ForgetCommandIT {
 
     private static final String NL = System.lineSeparator();
@@ -29,13 +35,33 @@ class ForgetCommandIT {
     private static final List<String> BO = List.of("Bo Other", "bo@example.com", "0933***1111");
 
     private final OperatorFixture ops = new OperatorFixture();
+    private final ScriptedReceiver receiver = new ScriptedReceiver();
+    /** The sink that carries forget's requests out: it owns the ledger's deliveries. */
+    private WebhookSink sink;
+
+    @BeforeEach
+    void sink() {
+        ops.environment.put("MAKE_WEBHOOK_URL", receiver.url().toString());
+        ops.environment.put("MAKE_WEBHOOK_SECRET", "forget-secret");
+        ops.environment.put("BOOKHOOK_ALLOW_PRIVATE_TARGETS", "true");
+        sink = WebhookSink.start(new BookhookSettings(ops.environment).sink());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(sink::isRunning);
+    }
+
+    @AfterEach
+    void stop() {
+        sink.close();
+        receiver.close();
+    }
 
     private record Run(int exit, String out, String err) {
     }
 
-    private Run forget(Map<String, String> environment, String customer) {
+    private Run forget(Map<String, String> environment, String customer, String... options) {
         InProcessCommandLine cli = new InProcessCommandLine();
-        int exit = cli.run(environment, "forget", "--customer", customer);
+        List<String> args = new java.util.ArrayList<>(List.of("forget", "--customer", customer));
+        args.addAll(List.of(options));
+        int exit = cli.run(environment, args.toArray(String[]::new));
         return new Run(exit, cli.out.toString(), cli.err.toString());
     }
 
@@ -153,6 +179,26 @@ class ForgetCommandIT {
         assertThat(once44IsFinal.out()).isEqualTo("removed the payload of 1 ledger record naming customer 7" + NL);
         assertThat(readLedger().latest().values()).allSatisfy(r -> assertThat(text(r)).as(r.deliveryId()).doesNotContain(ANA))
                 .contains(withoutPayload(retried), otherDelivered, otherRetrying);
+    }
+
+    @Test
+    void without_a_sink_running_forget_says_its_request_waits_and_the_next_sink_carries_it_out() {
+        DeliveryRecord created = record("d1", "make", "42", EventType.CREATED, DeliveryStatus.DELIVERED, payload("42", EventType.CREATED, 7, true), 2);
+        ops.writeLedger(created);
+        sink.close();
+
+        Run run = forget(ops.environment, "7", "--wait", "1s");
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("removed the payload of 0 ledger records naming customer 7" + NL
+                + "1 ledger record naming customer 7 not rewritten by the sink within 1s: d1; the sink carries the request out when it"
+                + " runs, and leaves a delivery that changed since (retried, replayed) as it is: run bookhook forget --customer 7 again"
+                + " to see" + NL);
+        assertThat(text(readLedger().latest().get("d1"))).contains(ANA);
+
+        sink = WebhookSink.start(new BookhookSettings(ops.environment).sink());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> readLedger().latest().get("d1").payload() == null);
+        assertThat(readLedger().latest().get("d1")).isEqualTo(withoutPayload(created));
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The producer settings of the operators' writes ({@link DeliveryRequests}, {@link LedgerWriter}): a write counts only once
+ * The producer settings of the operators' writes ({@link DeliveryRequests}): a write counts only once
  * every in-sync replica has it ({@code acks=all}, idempotent, so a retried send is not written twice), and an unreachable
  * Kafka is an answer within seconds rather than minutes.
  */

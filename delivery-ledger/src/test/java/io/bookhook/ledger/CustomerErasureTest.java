@@ -28,6 +28,7 @@ class CustomerErasureTest {
 
     private LedgerIndex ledger;
     private final List<DeliveryRecord> written = new ArrayList<>();
+    private final List<io.bookhook.schemas.DeliveryRequest> requests = new ArrayList<>();
 
     private LedgerIndex ledger(DeliveryRecord... records) {
         ledger = LedgerIndex.create(parent);
@@ -45,7 +46,11 @@ class CustomerErasureTest {
     }
 
     private CustomerErasure.Result forget(CustomerErasure.CustomerColumns columns, String customer, DeliveryRecord... records) {
-        return new CustomerErasure(ledger(records), written::addAll, columns).forget(customer);
+        return new CustomerErasure(ledger(records), request -> {
+            requests.add(request);
+            request.items().forEach(item -> written.add(item.forgotten()));
+            return new RequestPublisher.Submitted(request, 0, requests.size() - 1);
+        }, columns, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)).forget(customer);
     }
 
     /** A reference-schema payload of {@code appointment} booked by {@code customer} (null: its row had not arrived). */
@@ -82,8 +87,12 @@ class CustomerErasureTest {
 
         CustomerErasure.Result result = forget(REFERENCE, "7", delivered, failed, skipped);
 
-        assertThat(result.rewritten()).containsExactlyInAnyOrder("d1", "d2", "d3");
+        assertThat(result.requested()).containsExactlyInAnyOrder("d1", "d2", "d3");
         assertThat(written).containsExactlyInAnyOrder(withoutPayload(delivered), withoutPayload(failed), withoutPayload(skipped));
+        assertThat(requests).as("one forget request per appointment, keyed by it, so the sink that owns it carries it out")
+                .extracting(io.bookhook.schemas.DeliveryRequest::action, io.bookhook.schemas.DeliveryRequest::kafkaKey)
+                .containsExactlyInAnyOrder(org.assertj.core.api.Assertions.tuple(io.bookhook.schemas.DeliveryRequest.Action.FORGET, "42"),
+                        org.assertj.core.api.Assertions.tuple(io.bookhook.schemas.DeliveryRequest.Action.FORGET, "43"));
         assertThat(written).allSatisfy(record -> assertThat(record.payload()).isNull());
         assertThat(result.alreadyWithoutPayload()).isEmpty();
         assertThat(result.underWay()).isEmpty();
@@ -97,7 +106,7 @@ class CustomerErasureTest {
 
         CustomerErasure.Result result = forget(REFERENCE, "7", record("d1", "42", DeliveryStatus.DELIVERED, missingCustomer));
 
-        assertThat(result.rewritten()).containsExactly("d1");
+        assertThat(result.requested()).containsExactly("d1");
     }
 
     @Test
@@ -117,7 +126,7 @@ class CustomerErasureTest {
                 record("d1", "42", DeliveryStatus.DELIVERED, mapped), record("d2", "43", DeliveryStatus.DELIVERED, mappedByAppointment),
                 record("d3", "44", DeliveryStatus.DELIVERED, otherWithReferenceNames));
 
-        assertThat(result.rewritten()).containsExactlyInAnyOrder("d1", "d2");
+        assertThat(result.requested()).containsExactlyInAnyOrder("d1", "d2");
     }
 
     @Test
@@ -130,7 +139,7 @@ class CustomerErasureTest {
         CustomerErasure.Result result = forget(REFERENCE, "7", record("d1", "42", DeliveryStatus.DELIVERED, payload("42", 7)), other,
                 seventeen, seventy);
 
-        assertThat(result.rewritten()).containsExactly("d1");
+        assertThat(result.requested()).containsExactly("d1");
         assertThat(written).extracting(DeliveryRecord::deliveryId).containsExactly("d1");
         assertThat(ledger.byDeliveryId("d2")).contains(other);
         assertThat(ledger.byDeliveryId("d3")).contains(seventeen);
@@ -144,7 +153,7 @@ class CustomerErasureTest {
                 record("d2", "43", DeliveryStatus.RETRYING, payload("43", 7)),
                 record("d3", "44", DeliveryStatus.PENDING, payload("44", 7)));
 
-        assertThat(result.rewritten()).containsExactly("d1");
+        assertThat(result.requested()).containsExactly("d1");
         assertThat(result.underWay()).containsExactlyInAnyOrder("d2", "d3");
         assertThat(written).extracting(DeliveryRecord::deliveryId).containsExactly("d1");
     }
@@ -157,7 +166,7 @@ class CustomerErasureTest {
         CustomerErasure.Result result = forget(REFERENCE, "7", record("d1", "42", DeliveryStatus.DELIVERED, payload("42", 7)), stripped,
                 otherAppointmentStripped);
 
-        assertThat(result.rewritten()).containsExactly("d1");
+        assertThat(result.requested()).containsExactly("d1");
         assertThat(result.alreadyWithoutPayload()).containsExactly("d2");
         assertThat(written).extracting(DeliveryRecord::deliveryId).containsExactly("d1");
     }
@@ -171,7 +180,7 @@ class CustomerErasureTest {
                 record("d2", "43", DeliveryStatus.DELIVERED, asText));
 
         assertThat(result.customerId()).isEqualTo("7");
-        assertThat(result.rewritten()).containsExactlyInAnyOrder("d1", "d2");
+        assertThat(result.requested()).containsExactlyInAnyOrder("d1", "d2");
     }
 
     @Test

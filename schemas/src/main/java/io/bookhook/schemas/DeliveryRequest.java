@@ -1,6 +1,7 @@
 package io.bookhook.schemas;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,14 +10,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An operator's request to the sink, the value of {@code bookhook.delivery-requests}: retry one delivery, or
- * resend an appointment's event(s) on purpose. Requests travel through Kafka so they are never lost, whether
+ * An operator's request to the sink, the value of {@code bookhook.delivery-requests}: retry one delivery, resend an
+ * appointment's event(s) on purpose, or forget the payloads of an appointment's final deliveries (a customer's erasure). Requests travel through Kafka so they are never lost, whether
  * or not a sink runs when they are made. The operator tool reads the ledger when it asks, so each item carries
  * the payload to post: the sink needs no copy of every payload ever delivered.
  *
  * @param requestId     unique per request; resend deliveries take ids derived from it, so a request read twice
  *                      lands on the same ledger entries
- * @param action        {@code retry}: one more attempt of an existing delivery; {@code resend}: new deliveries
+ * @param action        {@code retry}: one more attempt of an existing delivery; {@code resend}: new deliveries;
+ *                      {@code forget}: final ledger records written again without their payload, by the sink that owns
+ *                      them, only if still as the operator saw them
  * @param appointmentId the appointment, also the Kafka key, so one appointment's requests keep their order
  * @param eventType     for a resend of one event type; null when every derived event is resent
  * @param items         the deliveries to attempt, in order
@@ -32,7 +35,8 @@ public record DeliveryRequest(
 
     public enum Action {
         @JsonProperty("retry") RETRY,
-        @JsonProperty("resend") RESEND
+        @JsonProperty("resend") RESEND,
+        @JsonProperty("forget") FORGET
     }
 
     /**
@@ -43,20 +47,33 @@ public record DeliveryRequest(
      *                          endpoint whose filters match
      * @param idempotencyKey    the key the receiver deduplicates on, unchanged by retries and resends
      * @param attemptsSoFar     attempts the delivery already had, so attempt numbers continue
-     * @param payload           the event as derived, from the ledger
+     * @param payload           the event as derived, from the ledger (or rebuilt from the source); none for a forget
+     * @param forgotten         for a forget: the final ledger record as the operator saw it, without its payload
      */
-    @JsonPropertyOrder({"delivery_id", "endpoint", "idempotency_key", "attempts_so_far", "payload"})
+    @JsonPropertyOrder({"delivery_id", "endpoint", "idempotency_key", "attempts_so_far", "payload", "forgotten"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(
             @JsonProperty("delivery_id") String deliveryId,
             @JsonProperty("endpoint") String endpoint,
             @JsonProperty("idempotency_key") String idempotencyKey,
             @JsonProperty("attempts_so_far") int attemptsSoFar,
-            @JsonProperty("payload") JsonNode payload) {
+            @JsonProperty("payload") JsonNode payload,
+            @JsonProperty("forgotten") DeliveryRecord forgotten) {
 
         public Item {
             Objects.requireNonNull(idempotencyKey, "idempotency_key");
-            Objects.requireNonNull(payload, "payload");
             IdempotencyKey.parse(idempotencyKey);
+            if (payload != null && payload.isNull()) {
+                payload = null;
+            }
+            if (forgotten != null && (forgotten.hasPayload() || !forgotten.deliveryId().equals(deliveryId))) {
+                throw new IllegalArgumentException("a forget names the delivery whose record it carries, without its payload");
+            }
+        }
+
+        /** An item to post: a retry's or a resend's. */
+        public Item(String deliveryId, String endpoint, String idempotencyKey, int attemptsSoFar, JsonNode payload) {
+            this(deliveryId, endpoint, idempotencyKey, attemptsSoFar, Objects.requireNonNull(payload, "payload"), null);
         }
 
         public IdempotencyKey key() {
@@ -76,6 +93,12 @@ public record DeliveryRequest(
         if (action == Action.RETRY && (items.size() != 1 || items.get(0).deliveryId() == null)) {
             throw new IllegalArgumentException("a retry request names exactly one delivery_id");
         }
+        for (Item item : items) {
+            if (action == Action.FORGET ? item.forgotten() == null : item.payload() == null) {
+                throw new IllegalArgumentException(action == Action.FORGET ? "a forget item carries the record to write without payload"
+                        : "a " + action.name().toLowerCase(java.util.Locale.ROOT) + " item carries the payload to post");
+            }
+        }
     }
 
     /** One more attempt of an existing delivery, with its stored payload. */
@@ -88,6 +111,17 @@ public record DeliveryRequest(
     /** New deliveries of the given events of one appointment, under their unchanged idempotency keys. */
     public static DeliveryRequest resend(String requestId, String appointmentId, EventType eventType, List<Item> items, Instant now) {
         return new DeliveryRequest(requestId, Action.RESEND, appointmentId, eventType, now, items);
+    }
+
+    /**
+     * The final records {@code seen} (of one appointment) written again without their payload by the sink that owns
+     * them, each only if it is still the delivery's state when the sink reads the request.
+     */
+    public static DeliveryRequest forget(String requestId, String appointmentId, List<DeliveryRecord> seen, Instant now) {
+        return new DeliveryRequest(requestId, Action.FORGET, appointmentId, null, now, seen.stream()
+                .map(record -> new Item(record.deliveryId(), record.endpoint(), record.idempotencyKey(), record.attempts(), null,
+                        record.withoutPayload()))
+                .toList());
     }
 
     /** The delivery a retry names; null for a resend. */

@@ -56,7 +56,7 @@ final class DeliveryEngine {
     private final DeliveryIntake intake;
     private final AttemptStarter starter;
     private final AttemptOutcomes outcomes;
-    private final PayloadAging payloads;
+    private final PayloadRemoval payloads;
     private final Clock clock;
 
     DeliveryEngine(List<Endpoint> endpoints, CircuitSettings circuit, RetrySchedule retry, Duration goneHold, TopicNames topics,
@@ -73,10 +73,10 @@ final class DeliveryEngine {
         this.writes = new PendingWrites(topics);
         this.clock = clock;
         this.transitions = new DeliveryTransitions(this.endpoints, held, due, partitions, writes, index, clock);
-        this.intake = new DeliveryIntake(this.endpoints, held, transitions, partitions, writes, topics, clock, metrics);
+        this.payloads = new PayloadRemoval(index, held, writes);
+        this.intake = new DeliveryIntake(this.endpoints, held, transitions, partitions, writes, payloads, topics, clock, metrics);
         this.starter = new AttemptStarter(this.endpoints, held, due, transitions, clock);
         this.outcomes = new AttemptOutcomes(this.endpoints, due, transitions, partitions, new RetryPlan(retry), goneHold, clock, metrics);
-        this.payloads = new PayloadAging(index, held, writes);
     }
 
     // ---- partitions -------------------------------------------------------------------------------------------

@@ -36,12 +36,14 @@ final class DeliveryIntake {
     private final DeliveryTransitions transitions;
     private final OwnedPartitions partitions;
     private final PendingWrites writes;
+    private final PayloadRemoval payloads;
     private final TopicNames topics;
     private final Clock clock;
     private final SinkMetrics metrics;
 
     DeliveryIntake(EndpointQueues endpoints, HeldDeliveries held, DeliveryTransitions transitions, OwnedPartitions partitions,
-                   PendingWrites writes, TopicNames topics, Clock clock, SinkMetrics metrics) {
+                   PendingWrites writes, PayloadRemoval payloads, TopicNames topics, Clock clock, SinkMetrics metrics) {
+        this.payloads = payloads;
         this.endpoints = endpoints;
         this.held = held;
         this.transitions = transitions;
@@ -104,7 +106,7 @@ final class DeliveryIntake {
         transitions.start(delivery, source, record.offset());
     }
 
-    /** An operator's retry or resend, read from the requests partition that matches the appointment's event partition. */
+    /** An operator's retry, resend or forget, read from the requests partition that matches the appointment's event partition. */
     void acceptRequest(ConsumerRecord<String, byte[]> record) {
         partitions.reading(record, source -> {
             DeliveryRequest request;
@@ -118,7 +120,9 @@ final class DeliveryIntake {
                 return;
             }
             for (DeliveryRequest.Item item : request.items()) {
-                if (request.action() == DeliveryRequest.Action.RETRY) {
+                if (request.action() == DeliveryRequest.Action.FORGET) {
+                    forget(request, item, source);
+                } else if (request.action() == DeliveryRequest.Action.RETRY) {
                     retry(request, item, source, record.offset());
                 } else {
                     for (EndpointQueue endpoint : targets(item)) {
@@ -133,6 +137,13 @@ final class DeliveryIntake {
         LOG.warn("dead-lettering {}: {}", DeadLetters.source(record), reason);
         metrics.deadLettered();
         writes.deadLetter(DeadLetters.SINK.of(record, reason, topics.deadLetter()));
+    }
+
+    private void forget(DeliveryRequest request, DeliveryRequest.Item item, TopicPartition source) {
+        if (!payloads.forget(source.partition(), item.forgotten())) {
+            LOG.info("request {}: delivery {} ({}) changed since it was read for forget (under way, or another state now); its payload"
+                    + " stays until forget runs again", request.requestId(), item.deliveryId(), item.idempotencyKey());
+        }
     }
 
     private void retry(DeliveryRequest request, DeliveryRequest.Item item, TopicPartition source, long offset) {

@@ -561,6 +561,28 @@ class DeliveryEngineTest {
         assertThat(ledger(engine.drain())).noneMatch(r -> r.payload() == null);
     }
 
+    @Test
+    void a_forget_request_rewrites_a_final_record_without_its_payload_only_while_it_is_still_the_deliverys_state() throws Exception {
+        DeliveryRecord asSeen = record(DeliveryIds.forEvent("make", IdempotencyKey.of(5, EventType.CREATED)), 5, DeliveryStatus.FAILED, 3);
+        DeliveryRecord movedOn = record(DeliveryIds.forEvent("make", IdempotencyKey.of(6, EventType.CREATED)), 6, DeliveryStatus.FAILED, 3);
+        index.put(0, new IndexEntry(asSeen.deliveryId(), "make", asSeen.idempotencyKey(), DeliveryStatus.FAILED, 3, null,
+                io.bookhook.schemas.DeliveryReason.EVENT, false, asSeen.createdAt(), null, asSeen.updatedAt(), asSeen.withoutPayload()));
+        // Retried by an operator since forget read it: failed again, one attempt more.
+        index.put(0, new IndexEntry(movedOn.deliveryId(), "make", movedOn.idempotencyKey(), DeliveryStatus.FAILED, 4, null,
+                io.bookhook.schemas.DeliveryReason.RETRY, false, movedOn.createdAt(), null));
+
+        request(0, DeliveryRequest.forget("f-1", "5", List.of(asSeen), clock.instant()));
+        request(0, DeliveryRequest.forget("f-2", "6", List.of(movedOn), clock.instant()));
+        CommitBatch batch = commit();
+
+        assertThat(ledger(batch)).containsExactly(asSeen.withoutPayload());
+        assertThat(indexEntries(batch)).singleElement().satisfies(entry -> {
+            assertThat(entry.deliveryId()).isEqualTo(asSeen.deliveryId());
+            assertThat(entry.ledger()).as("nothing left to age out").isNull();
+        });
+        assertThat(engine.startable()).as("a forget posts nothing").isEmpty();
+    }
+
     /** Drains, and applies to the index what a commit of that batch would. */
     private CommitBatch commit() {
         CommitBatch batch = engine.drain();
