@@ -2,12 +2,12 @@ package io.bookhook.app;
 
 import io.bookhook.derive.TableMapping;
 import io.bookhook.ledger.CustomerErasure;
-import io.bookhook.ledger.LedgerView;
 import io.bookhook.ledger.DeliveryRequests;
+import io.bookhook.ledger.LedgerView;
 import io.bookhook.schemas.DeliveryRecord;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class ForgetCommand extends OperatorCommand {
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
             description = "How long to wait for the sink to rewrite the records (default: ${DEFAULT-VALUE}).")
-    Duration wait;
+    Duration waitForSink;
 
     @Option(names = "--customer", paramLabel = "ID", required = true,
             description = "The customer's id, as the customer table's id column holds it.")
@@ -64,7 +64,7 @@ final class ForgetCommand extends OperatorCommand {
             boolean complete = true;
             if (!notDone.isEmpty()) {
                 complete = false;
-                out.println(records(notDone.size()) + " naming " + customer + " not rewritten by the sink within " + Durations.format(wait)
+                out.println(records(notDone.size()) + " naming " + customer + " not rewritten by the sink within " + Durations.format(waitForSink)
                         + ": " + ids(notDone) + "; the sink carries the request out when it runs, and leaves a delivery that changed"
                         + " since (retried, replayed) as it is: run bookhook forget --customer " + result.customerId() + " again to see");
             }
@@ -80,9 +80,9 @@ final class ForgetCommand extends OperatorCommand {
         }
     }
 
-    /** Waits until the ledger shows {@code ids} without payload, at most {@link #wait}; returns those it does not. */
+    /** Waits until the ledger shows {@code ids} without payload, at most {@link #waitForSink}; returns those it does not. */
     private List<String> awaitWithoutPayload(LedgerView ledger, List<String> ids) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = System.nanoTime() + waitForSink.toNanos();
         List<String> left = ids;
         while (true) {
             left = left.stream().filter(id -> ledger.index().byDeliveryId(id).map(DeliveryRecord::hasPayload).orElse(true)).toList();

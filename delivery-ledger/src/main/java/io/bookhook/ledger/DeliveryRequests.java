@@ -4,11 +4,13 @@ import io.bookhook.runtime.Causes;
 import io.bookhook.schemas.DeliveryRequest;
 import io.bookhook.schemas.TopicSpec;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -19,6 +21,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class DeliveryRequests implements RequestPublisher, AutoCloseable {
 
+    /** Bounds that make "Kafka unreachable" an answer within seconds; the user's client properties may override them. */
+    private static final Map<String, Object> PROMPT_FAILURE = Map.of(
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 8_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
+
     private final String topic;
     private final String bootstrapServers;
     private final Duration sendTimeout;
@@ -26,9 +34,14 @@ public final class DeliveryRequests implements RequestPublisher, AutoCloseable {
 
     public DeliveryRequests(Map<String, String> kafkaClient, String topic) {
         this.topic = topic;
-        this.bootstrapServers = PromptProducer.bootstrapServers(kafkaClient);
-        Map<String, Object> config = PromptProducer.config(kafkaClient, "bookhook-operator-requests");
-        this.sendTimeout = PromptProducer.sendTimeout(config);
+        this.bootstrapServers = kafkaClient.getOrDefault(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "?");
+        Map<String, Object> config = new HashMap<>(PROMPT_FAILURE);
+        config.putAll(kafkaClient);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "bookhook-operator-requests");
+        this.sendTimeout = Duration.ofMillis(Long.parseLong(config.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG).toString())
+                + Long.parseLong(config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG).toString()));
         this.producer = new KafkaProducer<>(config, TopicSpec.DELIVERY_REQUESTS.keys().serializer(),
                 TopicSpec.DELIVERY_REQUESTS.values().serializer());
     }
