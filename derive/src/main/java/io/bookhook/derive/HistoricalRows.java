@@ -2,7 +2,6 @@ package io.bookhook.derive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bookhook.schemas.Json;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,16 +9,9 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,10 +26,8 @@ import java.util.Set;
  * delivers those. Chunks go by the appointment id (keyset: {@code id > last id}), so none is skipped or repeated
  * however large the range. Bookhook only reads: nothing is written to the app's database.
  *
- * <p>Rows are turned into JSON the way capture's Debezium settings write them to the raw topics (numerics as strings,
- * {@code timestamptz} as ISO-8601 with the column's fraction digits, {@code timestamp} as epoch milliseconds, {@code date}
- * as epoch days, {@code time} as milliseconds of the day, {@code bytea} as base64, everything else as its text), so a
- * backfilled payload is the streamed one.
+ * <p>Rows are turned into JSON the way capture writes them to the raw topics ({@link CapturedRowJson}), so a backfilled
+ * payload is the streamed one.
  */
 public final class HistoricalRows implements AutoCloseable {
 
@@ -120,7 +110,7 @@ public final class HistoricalRows implements AutoCloseable {
                 int timeIndex = result.findColumn(timeColumn);
                 while (result.next()) {
                     OffsetDateTime time = result.getObject(timeIndex, OffsetDateTime.class);
-                    rows.add(new Row(result.getObject(idIndex), json(result, meta), time == null ? null : time.toInstant()));
+                    rows.add(new Row(result.getObject(idIndex), CapturedRowJson.of(result, meta), time == null ? null : time.toInstant()));
                 }
             }
             return rows;
@@ -138,7 +128,7 @@ public final class HistoricalRows implements AutoCloseable {
                     return Optional.empty();
                 }
                 OffsetDateTime time = result.getObject(result.findColumn(timeColumn), OffsetDateTime.class);
-                return Optional.of(new Row(result.getObject(result.findColumn(idColumn)), json(result, result.getMetaData()),
+                return Optional.of(new Row(result.getObject(result.findColumn(idColumn)), CapturedRowJson.of(result, result.getMetaData()),
                         time == null ? null : time.toInstant()));
             }
         }
@@ -181,7 +171,7 @@ public final class HistoricalRows implements AutoCloseable {
             try (ResultSet result = statement.executeQuery()) {
                 ResultSetMetaData meta = result.getMetaData();
                 while (result.next()) {
-                    ObjectNode row = json(result, meta);
+                    ObjectNode row = CapturedRowJson.of(result, meta);
                     JsonNode id = row.get(idColumn);
                     if (id != null && !id.isNull()) {
                         into.put(id.asText(), row);
@@ -211,44 +201,6 @@ public final class HistoricalRows implements AutoCloseable {
 
     private static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    /** A row as capture writes it to the raw topics (see the class comment). */
-    static ObjectNode json(ResultSet result, ResultSetMetaData meta) throws SQLException {
-        ObjectNode row = Json.mapper().createObjectNode();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String name = meta.getColumnLabel(i);
-            if (result.getObject(i) == null) {
-                row.putNull(name);
-                continue;
-            }
-            switch (meta.getColumnTypeName(i)) {
-                case "int2", "int4", "serial", "smallserial" -> row.put(name, result.getInt(i));
-                case "int8", "bigserial", "oid" -> row.put(name, result.getLong(i));
-                case "numeric" -> row.put(name, result.getBigDecimal(i).toPlainString());
-                case "float4" -> row.put(name, result.getFloat(i));
-                case "float8" -> row.put(name, result.getDouble(i));
-                case "bool" -> row.put(name, result.getBoolean(i));
-                case "timestamptz" -> row.put(name, zoned(result.getObject(i, OffsetDateTime.class).toInstant(), meta.getScale(i)));
-                case "timestamp" -> row.put(name, result.getObject(i, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
-                case "date" -> row.put(name, (int) result.getObject(i, LocalDate.class).toEpochDay());
-                case "time" -> row.put(name, (int) (result.getObject(i, LocalTime.class).toNanoOfDay() / 1_000_000));
-                case "bytea" -> row.put(name, Base64.getEncoder().encodeToString(result.getBytes(i)));
-                default -> row.put(name, result.getString(i));
-            }
-        }
-        return row;
-    }
-
-    /** Debezium's ZonedTimestamp text: UTC, with as many fraction digits as the column keeps (6 unless declared). */
-    static String zoned(Instant instant, int scale) {
-        int digits = scale < 0 || scale > 9 ? 6 : scale;
-        DateTimeFormatterBuilder builder = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd'T'HH:mm:ss");
-        if (digits > 0) {
-            builder.appendFraction(ChronoField.NANO_OF_SECOND, digits, digits, true);
-        }
-        DateTimeFormatter format = builder.appendLiteral('Z').toFormatter();
-        return format.format(instant.atOffset(ZoneOffset.UTC));
     }
 
     @Override

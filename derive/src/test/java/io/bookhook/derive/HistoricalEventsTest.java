@@ -56,7 +56,7 @@ class HistoricalEventsTest {
     @Test
     void timestamptz_text_is_debeziums_with_the_columns_fraction_digits() {
         Instant at = Instant.parse("2026-12-03T14:00:00.120Z");
-        assertThat(HistoricalRows.zoned(at, 6)).isEqualTo("2026-12-03T14:00:00.120000Z");
-        assertThat(HistoricalRows.zoned(at, 0)).isEqualTo("2026-12-03T14:00:00Z");
+        assertThat(CapturedRowJson.zoned(at, 6)).isEqualTo("2026-12-03T14:00:00.120000Z");
+        assertThat(CapturedRowJson.zoned(at, 0)).isEqualTo("2026-12-03T14:00:00Z");
     }
 }

@@ -11,13 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,18 +42,13 @@ public final class WebhookSink implements Stage {
 
     private final SinkSettings settings;
     private final Clock clock;
-    private final Consumer<String, byte[]> consumer;
-    private final RequestReader requests;
-    private final Consumer<String, byte[]> restoreConsumer;
-    private final EndpointControlReader controls;
-    private final SinkTransactions transactions;
+    private final SinkClients clients;
     private final List<Endpoint> endpoints;
     private final SinkMetrics metrics = new SinkMetrics();
     private final AttemptRunner runner;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final DeliveryCounts counts = new DeliveryCounts();
     private final Object lifecycle = new Object();
-    private final Producer<String, byte[]> producer;
     private final Readiness readiness = Readiness.of(this::isRunning, "the sink to join its consumer group");
     private volatile boolean closing;
     /** Set at the first assignment its group gave it, empty or not: from then on it works whatever it is given. */
@@ -88,14 +78,7 @@ public final class WebhookSink implements Stage {
         this.settings = settings;
         this.clock = clock;
         this.endpoints = List.copyOf(endpoints);
-        this.consumer = new KafkaConsumer<>(SinkKafkaClients.consumer(settings));
-        this.requests = new RequestReader(new KafkaConsumer<>(SinkKafkaClients.requests(settings)),
-                settings.topics().deliveryRequests());
-        this.restoreConsumer = new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "index-restore"));
-        this.controls = new EndpointControlReader(new KafkaConsumer<>(SinkKafkaClients.assigned(settings, "endpoint-control")),
-                settings.topics().endpointControl());
-        this.producer = new KafkaProducer<>(SinkKafkaClients.producer(settings));
-        this.transactions = new SinkTransactions(producer);
+        this.clients = SinkClients.open(settings);
         this.runner = new AttemptRunner(endpoints.stream().mapToInt(Endpoint::maxInFlight).sum());
         endpoints.forEach(endpoint -> metrics.register(endpoint.name()));
     }
@@ -123,27 +106,27 @@ public final class WebhookSink implements Stage {
             String indexId = SinkTopics.check(settings);
             index = DeliveryIndex.open(settings.stateDir().resolve(safe(settings.instanceId()))
                     .resolve(safe(settings.topics().deliveryIndex()) + "-" + indexId));
-            restorer = new IndexRestorer(restoreConsumer, settings.topics().deliveryIndex(), index);
-            producer.initTransactions();
-            Map<String, Boolean> paused = controls.catchUp(KAFKA_TIMEOUT);
+            restorer = new IndexRestorer(clients.restore, settings.topics().deliveryIndex(), index);
+            clients.producer.initTransactions();
+            Map<String, Boolean> paused = clients.controls.catchUp(KAFKA_TIMEOUT);
             synchronized (lifecycle) {
                 engine = new DeliveryEngine(endpoints, settings.circuit(), settings.retry(), settings.goneHold(), settings.topics(),
                         index, clock, metrics, settings.maxBuffered());
             }
             paused.forEach(engine::setPaused);
-            backpressure = new Backpressure(consumer, settings.maxBuffered());
+            backpressure = new Backpressure(clients.events, settings.maxBuffered());
             payloadSweeps = new PayloadSweeps(settings.payloadRetention());
-            committer = new SinkCommitter(transactions, engine, index, counts, metrics, clock, settings.commitInterval(),
+            committer = new SinkCommitter(clients.transactions, engine, index, counts, metrics, clock, settings.commitInterval(),
                     settings.topics().deliveryIndex());
-            consumer.subscribe(List.of(settings.topics().appointmentEvents()), new PartitionHandover(settings, consumer, requests, restorer,
+            clients.events.subscribe(List.of(settings.topics().appointmentEvents()), new PartitionHandover(settings, clients.events, clients.requests, restorer,
                     engine, runner, committer, () -> abandoned, this::owns, KAFKA_TIMEOUT));
             LOG.info("sink started: {} → {} as {}", settings.topics().appointmentEvents(), endpoints, settings.instanceId());
             while (!closing) {
                 step();
             }
         } catch (OffsetOutOfRangeException e) {
-            IllegalStateException gap = e.partitions().stream().anyMatch(requests::reads)
-                    ? requests.gap(e) : OffsetGap.of(e, consumer, "the sink", "events");
+            IllegalStateException gap = e.partitions().stream().anyMatch(clients.requests::reads)
+                    ? clients.requests.gap(e) : OffsetGap.of(e, clients.events, "the sink", "events");
             LOG.error(gap.getMessage());
             failure = gap;
             abandoned = true;
@@ -167,13 +150,13 @@ public final class WebhookSink implements Stage {
     }
 
     private void step() {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
+        for (ConsumerRecord<String, byte[]> record : clients.events.poll(pollTimeout())) {
             engine.acceptEvent(record);
         }
-        for (ConsumerRecord<String, byte[]> record : requests.poll()) {
+        for (ConsumerRecord<String, byte[]> record : clients.requests.poll()) {
             engine.acceptRequest(record);
         }
-        Map<String, Boolean> controlled = controls.poll();
+        Map<String, Boolean> controlled = clients.controls.poll();
         controlled.forEach(engine::setPaused);
         if (!controlled.isEmpty()) {
             lastReport = Instant.EPOCH; // an operator sees a pause or resume in effect at once, not at the next report
@@ -188,7 +171,7 @@ public final class WebhookSink implements Stage {
         }
         payloadSweeps.sweepIfDue(engine, clock.instant());
         if (committer.due()) {
-            committer.commit(consumer.groupMetadata());
+            committer.commit(clients.events.groupMetadata());
         }
         backpressure.update(engine.held());
         metrics.endpoints(engine.endpointStatus());
@@ -214,20 +197,7 @@ public final class WebhookSink implements Stage {
     /** Leaves the group (static members do not by themselves), which lets the partitions go through {@link PartitionHandover}. */
     private void shutDown(boolean graceful) {
         runner.close();
-        try {
-            Duration patience = graceful && engine != null ? settings.requestTimeout().plusSeconds(15) : Duration.ofSeconds(5);
-            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(patience));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the consumer failed: {}", e.toString());
-        }
-        requests.close();
-        controls.close();
-        if (restorer != null) {
-            restorer.close();
-        } else {
-            restoreConsumer.close(Duration.ofSeconds(2));
-        }
-        transactions.close();
+        clients.close(graceful && engine != null ? settings.requestTimeout().plusSeconds(15) : Duration.ofSeconds(5), restorer);
         endpoints.forEach(endpoint -> endpoint.poster().close());
         if (index != null) {
             index.close();
