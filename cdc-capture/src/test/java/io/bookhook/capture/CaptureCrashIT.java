@@ -226,12 +226,15 @@ class CaptureCrashIT {
         long streamingBefore = streamingLines(log);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (streamingLines(log) > streamingBefore) {
-                return process;
-            }
-            Thread.sleep(50);
+        try {
+            // Until the child says it streams, or dies: a dead child fails at once instead of after the whole wait.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> streamingLines(log) > streamingBefore || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException timedOut) {
+            // reported below, with where to read the child's output
+        }
+        if (process.isAlive() && streamingLines(log) > streamingBefore) {
+            return process;
         }
         process.destroyForcibly();
         throw new AssertionError("capture child did not start streaming; its output is in " + log.toAbsolutePath());
