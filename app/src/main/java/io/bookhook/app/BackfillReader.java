@@ -51,7 +51,7 @@ final class BackfillReader {
     /** Reads the range chunk by chunk in one snapshot; returns how many appointments it read. */
     long read(ChunkHandler handler) throws Exception {
         HistoricalEvents builder = new HistoricalEvents(mapping);
-        try (HistoricalRows rows = openSnapshot()) {
+        try (HistoricalRows rows = openSnapshot(settings.postgres(), schema, mapping, timeColumn)) {
             long total = rows.count(from, to);
             err.printf(Locale.ROOT, "backfill: %,d appointments to read in one snapshot, %,d per chunk%n", total, chunkSize);
             err.flush();
@@ -89,9 +89,13 @@ final class BackfillReader {
         }
     }
 
-    private HistoricalRows openSnapshot() throws SQLException {
+    /**
+     * The booking app's rows in one snapshot, on a connection of their own: what backfill reads, and what a resend rebuilds
+     * a payload from. A time column the table lacks is a setting's error.
+     */
+    static HistoricalRows openSnapshot(PostgresConnection postgres, String schema, TableMapping mapping, String timeColumn)
+            throws SQLException {
         try {
-            PostgresConnection postgres = settings.postgres();
             return HistoricalRows.open(DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password()), schema, mapping,
                     timeColumn);
         } catch (IllegalArgumentException e) {

@@ -7,7 +7,6 @@ import io.bookhook.derive.TableMapping;
 import io.bookhook.ledger.OperatorException;
 import io.bookhook.ledger.PayloadSource;
 import io.bookhook.schemas.AppointmentEvent;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +41,7 @@ final class PostgresPayloadSource implements PayloadSource {
 
     @Override
     public List<AppointmentEvent> events(String appointmentId) {
-        try (HistoricalRows rows = HistoricalRows.open(DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password()),
-                schema, mapping, timeColumn)) {
+        try (HistoricalRows rows = BackfillReader.openSnapshot(postgres, schema, mapping, timeColumn)) {
             Optional<HistoricalRows.Row> row = rows.appointment(appointmentId);
             if (row.isEmpty()) {
                 return List.of();
@@ -52,8 +50,8 @@ final class PostgresPayloadSource implements PayloadSource {
         } catch (SQLException e) {
             throw OperatorException.unavailable("cannot read appointment '" + appointmentId + "' in Postgres (" + postgres + "): "
                     + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw OperatorException.invalid(e.getMessage());
+        } catch (IllegalArgumentException rowDeriveRefuses) {
+            throw OperatorException.invalid(rowDeriveRefuses.getMessage());
         }
     }
 

@@ -92,15 +92,14 @@ public final class CustomerErasure {
         Set<String> appointments = new LinkedHashSet<>();
         ledger.forEachWithPayload(record -> {
             if (names(record.payload(), columns, id)) {
+                // From the key, which every record has: the appointment the forget request is keyed by.
+                String appointment = IdempotencyKey.parse(record.idempotencyKey()).appointmentId();
                 if (record.isFinal()) {
-                    erased.computeIfAbsent(IdempotencyKey.parse(record.idempotencyKey()).appointmentId(), a -> new ArrayList<>())
-                            .add(record.withoutPayload());
+                    erased.computeIfAbsent(appointment, a -> new ArrayList<>()).add(record.withoutPayload());
                 } else {
                     underWay.add(record.deliveryId());
                 }
-                if (record.appointmentId() != null) {
-                    appointments.add(record.appointmentId());
-                }
+                appointments.add(appointment);
             }
             return true;
         });

@@ -73,11 +73,6 @@ class CustomerErasureTest {
                 DeliveryReason.REPLAY, T0, T0.plusSeconds(30), payload);
     }
 
-    private static DeliveryRecord withoutPayload(DeliveryRecord r) {
-        return new DeliveryRecord(r.deliveryId(), r.endpoint(), r.idempotencyKey(), r.eventType(), r.appointmentId(), r.status(),
-                r.attempts(), r.nextAttemptAt(), r.lastResponseCode(), r.lastError(), r.responseExcerpt(), r.reason(), r.createdAt(),
-                r.updatedAt(), null);
-    }
 
     @Test
     void rewrites_the_final_records_naming_the_customer_without_their_payload_and_every_other_field_unchanged() {
@@ -88,7 +83,7 @@ class CustomerErasureTest {
         CustomerErasure.Result result = forget(REFERENCE, "7", delivered, failed, skipped);
 
         assertThat(result.requested()).containsExactlyInAnyOrder("d1", "d2", "d3");
-        assertThat(written).containsExactlyInAnyOrder(withoutPayload(delivered), withoutPayload(failed), withoutPayload(skipped));
+        assertThat(written).containsExactlyInAnyOrder(delivered.withoutPayload(), failed.withoutPayload(), skipped.withoutPayload());
         assertThat(requests).as("one forget request per appointment, keyed by it, so the sink that owns it carries it out")
                 .extracting(io.bookhook.schemas.DeliveryRequest::action, io.bookhook.schemas.DeliveryRequest::kafkaKey)
                 .containsExactlyInAnyOrder(org.assertj.core.api.Assertions.tuple(io.bookhook.schemas.DeliveryRequest.Action.FORGET, "42"),
@@ -160,8 +155,8 @@ class CustomerErasureTest {
 
     @Test
     void counts_the_records_of_the_customers_appointments_that_have_no_payload_already() {
-        DeliveryRecord stripped = withoutPayload(record("d2", "42", DeliveryStatus.DELIVERED, payload("42", 7)));
-        DeliveryRecord otherAppointmentStripped = withoutPayload(record("d3", "50", DeliveryStatus.DELIVERED, payload("50", 8)));
+        DeliveryRecord stripped = record("d2", "42", DeliveryStatus.DELIVERED, payload("42", 7)).withoutPayload();
+        DeliveryRecord otherAppointmentStripped = record("d3", "50", DeliveryStatus.DELIVERED, payload("50", 8)).withoutPayload();
 
         CustomerErasure.Result result = forget(REFERENCE, "7", record("d1", "42", DeliveryStatus.DELIVERED, payload("42", 7)), stripped,
                 otherAppointmentStripped);

@@ -76,7 +76,7 @@ public record DeliveryRecord(
     /** Delivered, failed or skipped: no sink works on it any more (an operator's retry makes it waiting again). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isFinal() {
-        return status == DeliveryStatus.DELIVERED || status == DeliveryStatus.FAILED || status == DeliveryStatus.SKIPPED;
+        return status.isFinal();
     }
 
     /** The next state of this delivery after an attempt (or a decision not to attempt), with no attempt due. */

@@ -11,9 +11,10 @@ import java.util.Objects;
 
 /**
  * An operator's request to the sink, the value of {@code bookhook.delivery-requests}: retry one delivery, resend an
- * appointment's event(s) on purpose, or forget the payloads of an appointment's final deliveries (a customer's erasure). Requests travel through Kafka so they are never lost, whether
- * or not a sink runs when they are made. The operator tool reads the ledger when it asks, so each item carries
- * the payload to post: the sink needs no copy of every payload ever delivered.
+ * appointment's event(s) on purpose, or forget the payloads of an appointment's final deliveries (a customer's
+ * erasure). Requests travel through Kafka so they are never lost, whether or not a sink runs when they are made. The
+ * operator tool reads the ledger when it asks, so each item carries the payload to post (or, for a forget, the record
+ * as read): the sink needs no copy of every payload ever delivered.
  *
  * @param requestId     unique per request; resend deliveries take ids derived from it, so a request read twice
  *                      lands on the same ledger entries

@@ -12,6 +12,11 @@ public enum DeliveryStatus {
     FAILED,
     SKIPPED;
 
+    /** Delivered, failed or skipped: no sink works on it any more; pending and retrying ones wait for an attempt. */
+    public boolean isFinal() {
+        return this == DELIVERED || this == FAILED || this == SKIPPED;
+    }
+
     @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

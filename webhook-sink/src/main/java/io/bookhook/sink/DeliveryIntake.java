@@ -43,12 +43,12 @@ final class DeliveryIntake {
 
     DeliveryIntake(EndpointQueues endpoints, HeldDeliveries held, DeliveryTransitions transitions, OwnedPartitions partitions,
                    PendingWrites writes, PayloadRemoval payloads, TopicNames topics, Clock clock, SinkMetrics metrics) {
-        this.payloads = payloads;
         this.endpoints = endpoints;
         this.held = held;
         this.transitions = transitions;
         this.partitions = partitions;
         this.writes = writes;
+        this.payloads = payloads;
         this.topics = topics;
         this.clock = clock;
         this.metrics = metrics;

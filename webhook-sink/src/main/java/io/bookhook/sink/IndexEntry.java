@@ -52,10 +52,10 @@ public record IndexEntry(
         Objects.requireNonNull(idempotencyKey, "idempotency_key");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
-        if (waitingStatus(status) && body == null) {
+        if (!status.isFinal() && body == null) {
             throw new IllegalArgumentException("a waiting delivery's index entry must carry its body: " + deliveryId);
         }
-        if ((ledger == null) != (payloadKeptSince == null) || ledger != null && (waitingStatus(status) || ledger.hasPayload())) {
+        if ((ledger == null) != (payloadKeptSince == null) || ledger != null && (!status.isFinal() || ledger.hasPayload())) {
             throw new IllegalArgumentException("only a final delivery's index entry keeps its ledger record, without the payload,"
                     + " and since when the ledger has its payload: " + deliveryId);
         }
@@ -75,7 +75,7 @@ public record IndexEntry(
     /** Pending or retrying: the delivery is not final and a sink must resume it. */
     @JsonIgnore
     public boolean waiting() {
-        return waitingStatus(status);
+        return !status.isFinal();
     }
 
     @JsonIgnore
@@ -125,14 +125,10 @@ public record IndexEntry(
             if (endpoint == null || key == null || status == null) {
                 throw new IllegalArgumentException("not a delivery index entry: it lacks endpoint, idempotency_key or status");
             }
-            return new Order(endpoint, waitingStatus(status), createdAt, IdempotencyKey.parse(key).eventType().ordinal(), payloadKeptSince);
+            return new Order(endpoint, !status.isFinal(), createdAt, IdempotencyKey.parse(key).eventType().ordinal(), payloadKeptSince);
         } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("not a delivery index entry: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean waitingStatus(DeliveryStatus status) {
-        return status == DeliveryStatus.PENDING || status == DeliveryStatus.RETRYING;
     }
 
     @Override

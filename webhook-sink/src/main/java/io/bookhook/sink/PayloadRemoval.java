@@ -9,12 +9,11 @@ import java.util.Set;
  * Customer data leaves the ledger, written by the sink that owns the deliveries, in its own transactions and after
  * their final records: by age, and when an operator forgets a customer.
  *
- * <p>By age: for each final delivery of an owned partition whose ledger record
- * has carried its payload since before the cutoff ({@code BOOKHOOK_LEDGER_PAYLOAD_RETENTION} ago), the ledger record is
- * written again without it, from the copy its index entry keeps, and the index entry without that copy. Both go into
- * the sink's next transaction with everything else, so the one sink that owns the partition writes them, after the
- * delivery's final record. A delivery this sink holds right now (an operator's retry under way, a final state not yet
- * committed) is left for a later sweep.
+ * <p>By age: for each final delivery of an owned partition whose ledger record has carried its payload since before the
+ * cutoff ({@code BOOKHOOK_LEDGER_PAYLOAD_RETENTION} ago), the ledger record is written again without it, from the copy
+ * its index entry keeps, and the index entry without that copy. Both go into the sink's next transaction with
+ * everything else, so the one sink that owns the partition writes them, after the delivery's final record. A delivery
+ * this sink holds right now (an operator's retry under way, a final state not yet committed) is left for a later sweep.
  */
 final class PayloadRemoval {
 
@@ -43,8 +42,7 @@ final class PayloadRemoval {
             return false;
         }
         // A delivery the index does not know (a skip, or one older than the index) has nothing that could change it.
-        writes.ledger(seen.withoutPayload());
-        entry.filter(e -> e.ledger() != null).ifPresent(e -> writes.index(partition, id, e.withPayloadGone()));
+        rewrite(partition, seen, entry.filter(e -> e.ledger() != null).orElse(null));
         return true;
     }
 
@@ -56,8 +54,7 @@ final class PayloadRemoval {
                 if (held.holds(entry.deliveryId())) {
                     continue;
                 }
-                writes.ledger(entry.ledger());
-                writes.index(partition, entry.deliveryId(), entry.withPayloadGone());
+                rewrite(partition, entry.ledger(), entry);
                 removed++;
             }
             if (removed >= limit) {
@@ -65,5 +62,13 @@ final class PayloadRemoval {
             }
         }
         return removed;
+    }
+
+    /** {@code withoutPayload} to the ledger, and {@code entry} (when the index keeps a ledger copy) without that copy. */
+    private void rewrite(int partition, DeliveryRecord withoutPayload, IndexEntry entry) {
+        writes.ledger(withoutPayload);
+        if (entry != null) {
+            writes.index(partition, withoutPayload.deliveryId(), entry.withPayloadGone());
+        }
     }
 }
